@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import api, views
+
+api_patterns: list[URLPattern | URLResolver] = [
+    path("etablissements/", api.EtablissementListApi.as_view(), name="api-etablissement-list"),
+    path(
+        "etablissements/<int:pk>/",
+        api.EtablissementDetailApi.as_view(),
+        name="api-etablissement-detail",
+    ),
+    path("moi/", api.MoiApi.as_view(), name="api-moi"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="dui:api-schema"), name="api-docs"),
+]
+
+dui_patterns: list[URLPattern | URLResolver] = [
+    path("", views.accueil, name="accueil"),
+    path("etablissements/", views.etablissement_list, name="etablissement-list"),
+    path("etablissements/nouveau/", views.etablissement_create, name="etablissement-create"),
+    path("etablissements/<int:pk>/", views.etablissement_detail, name="etablissement"),
+    path("sante/", views.sante, name="sante"),
+    path("api/", include(api_patterns)),
+]
+
+urlpatterns = [
+    path("", include((dui_patterns, "dui"))),
+    path("", include("securite.urls")),
+    path("admin/", admin.site.urls),
+]

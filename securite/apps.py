@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SecuriteConfig(AppConfig):
+    name = "securite"
+    verbose_name = "Sécurité"
