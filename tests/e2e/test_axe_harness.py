@@ -12,6 +12,6 @@ def test_axe_check_fails_on_a_serious_violation(browser):
         '<html lang="fr"><body><main><h1>Test</h1>'
         '<input type="text"><button></button></main></body></html>'
     )
-    with pytest.raises(AssertionError, match="critical|serious"):
+    with pytest.raises(AssertionError, match=r"critical|serious"):
         axe_check(page, "harness-negative")
     context.close()
