@@ -15,6 +15,7 @@ PYTEST_ARGS ?=
 RUN_HOST ?= 127.0.0.1
 RUN_PORT ?= 8000
 RUN_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/dui.sqlite3 SECRET_KEY_FILE=$(CURDIR)/var/secret_key \
+	DUI_ENCRYPTION_KEYS_FILE=$(CURDIR)/var/encryption_keys \
 	DUI_DEMO_MODE=true SECURE_HTTPS=false DEBUG=false
 
 .PHONY: install install-test run test test-fast e2e lint format bench clean
@@ -40,7 +41,12 @@ var/secret_key:
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-run: install var/secret_key
+var/encryption_keys:
+	mkdir -p var
+	$(PY) -c "import os, base64; print('demo1:' + base64.urlsafe_b64encode(os.urandom(32)).decode())" > $@
+	chmod 600 $@
+
+run: install var/secret_key var/encryption_keys
 	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(RUN_ENV) $(PY) manage.py seed_demo

@@ -42,4 +42,12 @@ def demo_mode_check(app_configs: Any, **kwargs: Any) -> list[Error]:
                 id="dui.E004",
             )
         )
+    if not settings.DUI_ENCRYPTION_KEYS:
+        errors.append(
+            Error(
+                "Aucune clé de chiffrement au repos (DUI_ENCRYPTION_KEYS ou "
+                "DUI_ENCRYPTION_KEYS_FILE).",
+                id="dui.E005",
+            )
+        )
     return errors

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dui.context_processors.site",
+                "securite.context_processors.acces_exceptionnels",
             ],
         },
     },
@@ -276,3 +277,13 @@ LOGGING = {
 
 # A worker whose last heartbeat is older than this is reported late on /sante/.
 WORKER_HEARTBEAT_STALE_SECONDS = envint("WORKER_HEARTBEAT_STALE_SECONDS", "180")
+
+# ---------------------------------------------------------------------------
+# Security: access policy, audit, encryption at rest
+# ---------------------------------------------------------------------------
+DUI_ENCRYPTION_KEYS = envsecret("DUI_ENCRYPTION_KEYS")
+DUI_ENCRYPTION_ACTIVE_KEY = os.getenv("DUI_ENCRYPTION_ACTIVE_KEY", "")
+# Break the glass: how long an exceptional access lasts.
+BRIS_GLACE_DUREE_HEURES = envint("BRIS_GLACE_DUREE_HEURES", "4")
+# Audit rows older than this are purged by `manage.py audit_purge` (0: keep forever).
+AUDIT_RETENTION_JOURS = envint("AUDIT_RETENTION_JOURS", str(6 * 366))

@@ -28,5 +28,6 @@ dui_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", include((dui_patterns, "dui"))),
     path("", include("securite.urls")),
+    path("acces/", include("securite.urls_acces")),
     path("admin/", admin.site.urls),
 ]

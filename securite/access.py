@@ -4,27 +4,67 @@ Every view, API endpoint, export and document builder asks this module which obj
 may see (a queryset) or whether one object is visible (the same rule, so list and detail
 pages cannot disagree). Absent and forbidden look the same: `Http404`.
 
-This first version scopes by organisation, establishment and unit. The care team,
-information categories, the person's objections and break-the-glass extend it (securite
-issue) without changing its callers.
+The rules, one per line below:
+- *scope*: the establishments and units a professional works in (a director: the whole
+  organisme), plus the usagers whose care team they belong to (with dates), plus a
+  break-the-glass access in progress;
+- *categories*: a profession x category x (read, write) matrix (DEFAULT_MATRIX), which an
+  organisme may adjust (RegleAcces);
+- *the person's choices*: an objection removes a category for a profession or a named
+  professional (Opposition).
+Families and technical administrators never reach usager data through this door.
 """
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from dui.models import Etablissement, Unite
 from usagers.models import Sejour, Usager
 
-from .models import Profession, TypeCompte, Utilisateur
+from .audit import audit_record, audit_refusal
+from .models import (
+    AccesExceptionnel,
+    Action,
+    AuditAction,
+    Categorie,
+    MembreEquipe,
+    Opposition,
+    Profession,
+    RegleAcces,
+    TypeCompte,
+    Utilisateur,
+)
 
 AnyUser = Utilisateur | AnonymousUser
 
 # Professions that see every establishment of their organisme.
 ORGANISATION_WIDE_PROFESSIONS = frozenset({Profession.DIRECTEUR})
+
+_A, _S, _E = Categorie.ADMINISTRATIF, Categorie.SOCIAL, Categorie.EDUCATIF
+_SO, _M, _P = Categorie.SOINS, Categorie.MEDICAL, Categorie.PSYCHOLOGIQUE
+R, RW = frozenset({Action.LIRE}), frozenset({Action.LIRE, Action.ECRIRE})
+
+# Default matrix: what each profession may do on each category. "Useful for the support
+# they give" (L1110-4 CSP): an educator reads care notes but no medical ones; a secretary
+# handles the administrative record only; a doctor sees everything.
+DEFAULT_MATRIX: dict[str, dict[str, frozenset[str]]] = {
+    Profession.EDUCATEUR: {_A: R, _S: R, _E: RW, _SO: R},
+    Profession.AES: {_A: R, _E: RW, _SO: R},
+    Profession.AIDE_SOIGNANT: {_A: R, _E: RW, _SO: RW},
+    Profession.INFIRMIER: {_A: R, _S: R, _E: R, _SO: RW, _M: R},
+    Profession.MEDECIN: {_A: RW, _S: RW, _E: RW, _SO: RW, _M: RW, _P: RW},
+    Profession.PSYCHOLOGUE: {_A: R, _S: R, _E: R, _SO: R, _P: RW},
+    Profession.ASSISTANT_SOCIAL: {_A: RW, _S: RW, _E: R},
+    Profession.SECRETAIRE: {_A: RW},
+    Profession.CHEF_SERVICE: {_A: RW, _S: RW, _E: RW, _SO: R},
+    Profession.DIRECTEUR: {_A: RW, _S: R, _E: R, _SO: R},
+}
 
 
 def current_user(request: HttpRequest) -> Utilisateur:
@@ -35,12 +75,30 @@ def current_user(request: HttpRequest) -> Utilisateur:
     return user
 
 
+def _professional(user: AnyUser) -> Utilisateur | None:
+    """The user if it is an active professional account of an organisme, else None."""
+    if not isinstance(user, Utilisateur):
+        return None
+    if not user.is_active:
+        return None
+    if user.type_compte != TypeCompte.PROFESSIONNEL:
+        return None
+    if user.organisme_id is None:
+        return None
+    if not user.profession:
+        return None
+    return user
+
+
 def _is_organisation_wide(user: Utilisateur) -> bool:
     if user.type_compte == TypeCompte.TECHNIQUE:
         return True
     return user.profession in ORGANISATION_WIDE_PROFESSIONS
 
 
+# ---------------------------------------------------------------------------
+# Organisation
+# ---------------------------------------------------------------------------
 def etablissements_visibles(user: AnyUser) -> QuerySet[Etablissement]:
     """Establishments the user works in (all of the organisme for a director)."""
     if not isinstance(user, Utilisateur) or not user.is_active:
@@ -102,19 +160,151 @@ def etablissement_can_manage(user: AnyUser) -> bool:
     return _is_organisation_wide(user)
 
 
-def sejours_en_cours_visibles(user: AnyUser, jour: date) -> QuerySet[Sejour]:
-    """Stays current on `jour` in the units the user works in; a stay without a unit is seen
-    by those who work in its whole establishment."""
-    if not isinstance(user, Utilisateur) or not user.is_active:
-        return Sejour.objects.none()
-    etablissements = _etablissements_entiers(user)
-    unites = unites_visibles(user)
+# ---------------------------------------------------------------------------
+# Usagers: scope
+# ---------------------------------------------------------------------------
+def _sejours_dans_perimetre(user: Utilisateur) -> QuerySet[Sejour]:
+    """Stays in the user's units; a stay without a unit belongs to those who work in its
+    whole establishment."""
     return Sejour.objects.filter(
-        Q(unite__in=unites) | Q(unite__isnull=True, etablissement__in=etablissements),
-        date_entree__lte=jour,
-    ).filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=jour))
+        Q(unite__in=unites_visibles(user))
+        | Q(unite__isnull=True, etablissement__in=_etablissements_entiers(user))
+    )
 
 
-def usagers_visibles(user: AnyUser, jour: date) -> QuerySet[Usager]:
-    """Usagers with a current stay in the user's scope on `jour`."""
-    return Usager.objects.filter(pk__in=sejours_en_cours_visibles(user, jour).values("usager_id"))
+def sejours_en_cours_visibles(user: AnyUser, jour: date) -> QuerySet[Sejour]:
+    """Stays current on `jour` in the user's scope (the basis of "who is here today")."""
+    pro = _professional(user)
+    if pro is None:
+        return Sejour.objects.none()
+    return (
+        _sejours_dans_perimetre(pro)
+        .filter(date_entree__lte=jour)
+        .filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=jour))
+    )
+
+
+def usagers_visibles(user: AnyUser, jour: date | None = None) -> QuerySet[Usager]:
+    """Usagers the user may open: a current or upcoming stay in their scope, a care-team
+    membership in force, or a break-the-glass access in progress."""
+    pro = _professional(user)
+    if pro is None:
+        return Usager.objects.none()
+    if Action.LIRE not in _matrix(pro).get(Categorie.ADMINISTRATIF, frozenset()):
+        return Usager.objects.none()
+    jour = jour or timezone.localdate()
+    now = timezone.now()
+    sejour = (
+        _sejours_dans_perimetre(pro)
+        .filter(usager=OuterRef("pk"))
+        .filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=jour))
+    )
+    equipe = MembreEquipe.objects.filter(
+        usager=OuterRef("pk"), utilisateur=pro, date_debut__lte=jour
+    ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
+    bris_glace = AccesExceptionnel.objects.filter(
+        usager=OuterRef("pk"), utilisateur=pro, debut__lte=now, fin__gt=now
+    )
+    in_scope = Exists(sejour) | Exists(equipe) | Exists(bris_glace)
+    return Usager.objects.filter(in_scope, organisme_id=pro.organisme_id)  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------
+# Usagers: categories
+# ---------------------------------------------------------------------------
+def _matrix(user: Utilisateur) -> dict[str, frozenset[str]]:
+    """The profession's row of the matrix, with the organisme's adjustments."""
+    row = dict(DEFAULT_MATRIX.get(user.profession, {}))
+    for regle in RegleAcces.objects.filter(  # type: ignore[misc]
+        organisme_id=user.organisme_id, profession=user.profession
+    ):
+        actions = set()
+        if regle.peut_lire:
+            actions.add(Action.LIRE)
+        if regle.peut_ecrire:
+            actions.add(Action.ECRIRE)
+        row[regle.categorie] = frozenset(actions)
+    return row
+
+
+def categories_permises(user: AnyUser, usager: Usager, action: str) -> frozenset[str]:
+    """Categories of this usager's record the user may read (or write). Does not check the
+    scope: callers hold a usager obtained through `usager_get` or `usagers_visibles`."""
+    pro = _professional(user)
+    if pro is None:
+        return frozenset()
+    allowed = {cat for cat, actions in _matrix(pro).items() if action in actions}
+    objections = Opposition.objects.filter(usager=usager).filter(
+        Q(profession=pro.profession) | Q(utilisateur=pro)
+    )
+    allowed -= set(objections.values_list("categorie", flat=True))
+    return frozenset(allowed)
+
+
+def usager_can(user: AnyUser, usager: Usager, categorie: str, action: str) -> bool:
+    """May the user do `action` on `categorie` of this usager's record?"""
+    if not usagers_visibles(user).filter(pk=usager.pk).exists():
+        return False
+    return categorie in categories_permises(user, usager, action)
+
+
+def usager_get(
+    user: AnyUser,
+    pk: Any,
+    *,
+    categorie: str = Categorie.ADMINISTRATIF,
+    action: str = Action.LIRE,
+    request: HttpRequest | None = None,
+) -> Usager:
+    """One usager the user may `action` on `categorie`, or 404 (absent, out of scope and
+    category refused look the same). A refusal leaves an audit row (IDOR attempts)."""
+    try:
+        usager = usagers_visibles(user).get(pk=pk)
+    except (Usager.DoesNotExist, ValueError, TypeError):
+        usager = None
+    if usager is None or categorie not in categories_permises(user, usager, action):
+        audit_refusal(
+            acteur=user if isinstance(user, Utilisateur) else None,
+            request=request,
+            objet_type=Usager._meta.label,
+            objet_id=pk,
+        )
+        raise Http404
+    return usager
+
+
+def usager_consulter(
+    request: HttpRequest, pk: Any, *, categorie: str = Categorie.ADMINISTRATIF
+) -> Usager:
+    """Open a usager's record for reading: the policy check and its "lecture" audit row in
+    one call, for views and API endpoints that display a record or a category of it."""
+    user = current_user(request)
+    usager = usager_get(user, pk, categorie=categorie, request=request)
+    audit_record(
+        acteur=user,
+        action=AuditAction.LECTURE,
+        usager=usager,
+        categorie=categorie,
+        request=request,
+    )
+    return usager
+
+
+def acces_exceptionnel_en_cours(user: AnyUser) -> QuerySet[AccesExceptionnel]:
+    """Break-the-glass accesses of the user still in force (shown on every page)."""
+    if not isinstance(user, Utilisateur):
+        return AccesExceptionnel.objects.none()
+    now = timezone.now()
+    return AccesExceptionnel.objects.filter(utilisateur=user, debut__lte=now, fin__gt=now)
+
+
+def audit_can_read(user: AnyUser, usager: Usager) -> bool:
+    """ "Qui a consulté ce dossier": heads of service and directors who may open the record,
+    and the organisme's data protection officer."""
+    if not isinstance(user, Utilisateur) or not user.is_active:
+        return False
+    if user.is_dpo and user.organisme_id == usager.organisme_id:
+        return True
+    if user.profession not in (Profession.CHEF_SERVICE, Profession.DIRECTEUR):
+        return False
+    return usagers_visibles(user).filter(pk=usager.pk).exists()

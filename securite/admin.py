@@ -1,7 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+from django.http import HttpRequest
 
-from .models import Professionnel, Utilisateur
+from .audit import audit_record
+from .models import AuditAction, EvenementAudit, Professionnel, RegleAcces, Utilisateur
 
 
 class ProfessionnelInline(admin.StackedInline):
@@ -19,3 +24,39 @@ class UtilisateurAdmin(UserAdmin):
         ("Rattachement", {"fields": ("organisme", "type_compte")}),
     )
     inlines = (ProfessionnelInline,)
+
+
+@admin.register(RegleAcces)
+class RegleAccesAdmin(admin.ModelAdmin):
+    """Adjustments of the role x category matrix, per organisme (audited)."""
+
+    list_display = ("organisme", "profession", "categorie", "peut_lire", "peut_ecrire")
+    list_filter = ("organisme", "profession", "categorie")
+
+    def save_model(self, request: HttpRequest, obj: RegleAcces, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                acteur=request.user if isinstance(request.user, Utilisateur) else None,
+                action=AuditAction.ADMINISTRATION,
+                objet=obj,
+                champs=form.changed_data,
+                request=request,
+            )
+
+
+@admin.register(EvenementAudit)
+class EvenementAuditAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only."""
+
+    list_display = ("horodatage", "acteur_libelle", "action", "objet_type", "is_bris_glace")
+    list_filter = ("action", "is_bris_glace")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -97,8 +97,10 @@ class SejourFactory(DjangoModelFactory):
     class Meta:
         model = Sejour
 
-    usager = factory.SubFactory(UsagerFactory)
     unite = factory.SubFactory(UniteFactory)
+    usager = factory.SubFactory(
+        UsagerFactory, organisme=factory.SelfAttribute("..unite.etablissement.organisme")
+    )
     etablissement = factory.SelfAttribute("unite.etablissement")
     mode_accueil = ModeAccueil.INTERNAT
     date_entree = datetime.date(2024, 1, 15)

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/dui",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "ALLOWED_HOSTS": "dui.example.org",
+    "DUI_ENCRYPTION_KEYS": "k1:dGVzdC1rZXktb25lLTAxMjM0NTY3ODlhYmNkZWYwMTI=",
 }
 
 
@@ -39,6 +40,11 @@ def test_check_deploy_refuses_the_demo_mode():
     result = _check_deploy({"DUI_DEMO_MODE": "true"})
     assert result.returncode != 0
     assert "dui.E001" in result.stderr
+
+
+def test_check_deploy_requires_encryption_keys():
+    result = _check_deploy({"DUI_ENCRYPTION_KEYS": ""})
+    assert "dui.E005" in result.stderr
 
 
 def test_check_deploy_refuses_sqlite():

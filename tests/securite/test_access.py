@@ -55,12 +55,13 @@ def test_only_directors_and_technical_admins_manage_establishments(
     assert not access.etablissement_can_manage(famille)
 
 
-def test_usagers_visible_are_those_present_in_my_units_today(world, educateur):
+def test_usagers_visible_are_present_or_expected_in_my_units(world, educateur):
     present = SejourFactory(unite=world.unite_a).usager
     SejourFactory(unite=world.unite_b)  # another unit
     SejourFactory(unite=world.unite_a, date_sortie=datetime.date(2025, 1, 1))  # left
-    SejourFactory(unite=world.unite_a, date_entree=datetime.date(2026, 9, 1))  # not yet
-    assert list(access.usagers_visibles(educateur, JOUR)) == [present]
+    attendu = SejourFactory(unite=world.unite_a, date_entree=datetime.date(2026, 9, 1)).usager
+    assert set(access.usagers_visibles(educateur, JOUR)) == {present, attendu}
+    assert [s.usager for s in access.sejours_en_cours_visibles(educateur, JOUR)] == [present]
 
 
 def test_stay_without_unit_is_visible_to_establishment_staff_only(world, medecin, educateur):
@@ -69,3 +70,4 @@ def test_stay_without_unit_is_visible_to_establishment_staff_only(world, medecin
     sejour.save()
     assert list(access.usagers_visibles(medecin, JOUR)) == [sejour.usager]
     assert not access.usagers_visibles(educateur, JOUR).exists()
+    assert not access.sejours_en_cours_visibles(educateur, JOUR).exists()

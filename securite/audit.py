@@ -1,0 +1,199 @@
+"""The audit trail: append-only, hash-chained rows of every read and write of usager data.
+
+Each row stores the SHA-256 of the previous row's hash and of its own content, in id order.
+Editing a row changes its hash; deleting or reordering rows breaks the link to the previous
+hash. `manage.py audit_verify` walks the chain. A PostgreSQL trigger also refuses UPDATE and
+DELETE (except the retention purge), so tampering needs a database superuser and is then
+detected by the chain.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import AuditAction, EvenementAudit, Utilisateur
+
+GENESIS = "0" * 64
+# Arbitrary constant key of the PostgreSQL advisory lock that serialises the chain.
+_CHAIN_LOCK_KEY = 7_305_118_001
+
+
+def _canonical(row: EvenementAudit) -> bytes:
+    payload = {
+        "horodatage": row.horodatage.isoformat(),
+        "acteur": row.acteur_id,
+        "acteur_libelle": row.acteur_libelle,
+        "role": row.role,
+        "action": row.action,
+        "usager": row.usager_id,
+        "objet_type": row.objet_type,
+        "objet_id": row.objet_id,
+        "categorie": row.categorie,
+        "champs": list(row.champs),
+        "adresse_ip": row.adresse_ip,
+        "user_agent": row.user_agent,
+        "motif": row.motif,
+        "is_bris_glace": row.is_bris_glace,
+        "hash_precedent": row.hash_precedent,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+
+
+def row_hash(row: EvenementAudit) -> str:
+    return hashlib.sha256(_canonical(row)).hexdigest()
+
+
+def _client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # REMOTE_ADDR is the peer; behind a proxy, the proxy sets it right (gunicorn
+    # --forwarded-allow-ips). X-Forwarded-For is not trusted here: it is client-controlled.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # SQLite (embedded demo) serialises writers: transactions there start IMMEDIATE.
+
+
+def audit_record(
+    *,
+    acteur: Utilisateur | None,
+    action: str,
+    usager: models.Model | None = None,
+    objet: models.Model | None = None,
+    categorie: str = "",
+    champs: Iterable[str] = (),
+    request: HttpRequest | None = None,
+    motif: str = "",
+    is_bris_glace: bool | None = None,
+    objet_type: str = "",
+    objet_id: str = "",
+) -> EvenementAudit:
+    """Append one audit row, in the caller's transaction (or its own).
+
+    `champs` are field *names*; values of health fields are never recorded."""
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action: {action}")
+    if is_bris_glace is None:
+        is_bris_glace = bool(
+            usager is not None and acteur is not None and _under_break_the_glass(acteur, usager.pk)
+        )
+    with transaction.atomic():
+        _lock_chain()
+        previous = EvenementAudit.objects.order_by("-id").values_list("hash", flat=True).first()
+        row = EvenementAudit(
+            horodatage=timezone.now(),
+            acteur=acteur,
+            acteur_libelle=str(acteur) if acteur is not None else "système",
+            role=(acteur.profession or acteur.type_compte) if acteur is not None else "",
+            action=action,
+            usager_id=usager.pk if usager is not None else None,
+            objet_type=objet._meta.label if objet is not None else objet_type,
+            objet_id=str(objet.pk) if objet is not None else objet_id,
+            categorie=categorie,
+            champs=sorted(champs),
+            adresse_ip=_client_ip(request),
+            user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
+            motif=motif,
+            is_bris_glace=is_bris_glace,
+            hash_precedent=previous or GENESIS,
+        )
+        row.hash = row_hash(row)
+        row.save(force_insert=True)
+    return row
+
+
+def _under_break_the_glass(acteur: Utilisateur, usager_pk: int) -> bool:
+    from .access import acces_exceptionnel_en_cours
+
+    return acces_exceptionnel_en_cours(acteur).filter(usager_id=usager_pk).exists()
+
+
+def audit_refusal(
+    *,
+    acteur: Utilisateur | None,
+    request: HttpRequest | None,
+    objet_type: str,
+    objet_id: Any,
+) -> EvenementAudit:
+    """Record an access the policy refused (answered 404): IDOR attempts leave a trace."""
+    return audit_record(
+        acteur=acteur,
+        action=AuditAction.REFUS,
+        request=request,
+        objet_type=objet_type[:100],
+        objet_id=str(objet_id)[:64],
+    )
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    row_id: int
+    reason: str
+
+
+def audit_verify(batch_size: int = 5000) -> Iterator[ChainBreak]:
+    """Walk the chain in id order and yield every break (edited, deleted or swapped row)."""
+    expected_previous = _purge_anchor()
+    last_id = 0
+    while True:
+        rows = list(EvenementAudit.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not rows:
+            return
+        for row in rows:
+            if expected_previous is not None and row.hash_precedent != expected_previous:
+                yield ChainBreak(
+                    row.id,
+                    "le lien avec la ligne précédente est rompu "
+                    "(ligne supprimée, insérée ou déplacée)",
+                )
+            if row_hash(row) != row.hash:
+                yield ChainBreak(row.id, "le contenu de la ligne a été modifié")
+            expected_previous = row.hash
+            last_id = row.id
+
+
+def _purge_anchor() -> str | None:
+    """Hash the oldest remaining row must point to: GENESIS, or the last purged row's hash
+    recorded by the latest retention purge."""
+    purge = (
+        EvenementAudit.objects.filter(action=AuditAction.ADMINISTRATION, objet_type="audit.purge")
+        .order_by("-id")
+        .values_list("objet_id", flat=True)
+        .first()
+    )
+    return purge or GENESIS
+
+
+def audit_purge(*, before: Any, acteur: Utilisateur | None = None) -> int:
+    """Delete rows older than `before` (retention), keeping the chain verifiable: the hash of
+    the last deleted row is recorded in a new 'purge' row that anchors the remaining chain."""
+    with transaction.atomic():
+        _lock_chain()
+        old = EvenementAudit.objects.filter(horodatage__lt=before).order_by("-id")
+        last = old.values_list("id", "hash").first()
+        if last is None:
+            return 0
+        last_id, last_hash = last
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL dui.audit_purge = 'on'")
+        deleted, _ = EvenementAudit.objects.filter(id__lte=last_id).delete()
+        # The anchor rides in objet_id, a field covered by the purge row's own hash.
+        audit_record(
+            acteur=acteur,
+            action=AuditAction.ADMINISTRATION,
+            objet_type="audit.purge",
+            objet_id=last_hash,
+            motif=f"Purge de rétention : {deleted} lignes antérieures au {before:%d/%m/%Y}.",
+        )
+        return deleted

@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from . import access
+
+
+def acces_exceptionnels(request: HttpRequest) -> dict[str, Any]:
+    """Break-the-glass accesses in force, shown as a banner on every page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "acces_exceptionnels": list(
+            access.acces_exceptionnel_en_cours(user).select_related("usager")[:5]
+        )
+    }

@@ -1,0 +1,126 @@
+"""The audit trail: hash chain, tamper detection, append-only table, retention."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.test import RequestFactory
+from django.utils import timezone
+
+from securite.audit import GENESIS, audit_purge, audit_record, audit_verify, row_hash
+from securite.models import AuditAction, EvenementAudit
+from tests.factories import SejourFactory
+
+TABLE = "securite_evenementaudit"
+
+
+@pytest.fixture
+def chain(world, educateur):
+    usager = SejourFactory(unite=world.unite_a).usager
+    request = RequestFactory().get("/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="Tablette")
+    rows = [
+        audit_record(
+            acteur=educateur,
+            action=AuditAction.LECTURE,
+            usager=usager,
+            categorie="educatif",
+            request=request,
+        )
+        for _ in range(5)
+    ]
+    return rows
+
+
+def _tamper(sql, params=()):
+    """What a database superuser can do: bypass the append-only trigger."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        cursor.execute("SET session_replication_role = origin")
+
+
+def test_rows_are_chained_from_genesis(chain):
+    assert chain[0].hash_precedent == GENESIS
+    for previous, row in itertools.pairwise(chain):
+        assert row.hash_precedent == previous.hash
+        assert row.hash == row_hash(row)
+    assert list(audit_verify()) == []
+
+
+def test_row_records_who_when_what_and_where_but_no_values(chain, educateur):
+    row = chain[0]
+    assert row.acteur == educateur
+    assert row.role == "educateur"
+    assert row.adresse_ip == "10.1.2.3"
+    assert row.user_agent == "Tablette"
+    assert row.categorie == "educatif"
+
+
+def test_edited_row_is_detected(chain):
+    _tamper(f"UPDATE {TABLE} SET categorie = 'medical' WHERE id = %s", [chain[2].id])
+    breaks = list(audit_verify())
+    assert [b.row_id for b in breaks] == [chain[2].id]
+    assert "modifié" in breaks[0].reason
+
+
+def test_deleted_row_is_detected(chain):
+    _tamper(f"DELETE FROM {TABLE} WHERE id = %s", [chain[2].id])
+    assert [b.row_id for b in audit_verify()] == [chain[3].id]
+
+
+def test_swapped_rows_are_detected(chain):
+    a, b = chain[1], chain[2]
+    _tamper(f"UPDATE {TABLE} SET id = -1 WHERE id = %s", [a.id])
+    _tamper(f"UPDATE {TABLE} SET id = %s WHERE id = %s", [a.id, b.id])
+    _tamper(f"UPDATE {TABLE} SET id = %s WHERE id = -1", [b.id])
+    assert len(list(audit_verify())) >= 2
+
+
+def test_database_refuses_update_and_delete(chain):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        EvenementAudit.objects.filter(pk=chain[0].pk).update(motif="effacé")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        EvenementAudit.objects.filter(pk=chain[0].pk).delete()
+    assert EvenementAudit.objects.count() == 5
+
+
+def test_audit_verify_command_fails_loudly_on_a_broken_chain(chain, capsys):
+    call_command("audit_verify")
+    assert "intègre (5 lignes)" in capsys.readouterr().out
+    _tamper(f"UPDATE {TABLE} SET acteur_libelle = 'Quelqu''un' WHERE id = %s", [chain[0].id])
+    with pytest.raises(CommandError, match="rompue"):
+        call_command("audit_verify")
+
+
+def test_retention_purge_keeps_the_chain_verifiable(chain):
+    _tamper(
+        f"UPDATE {TABLE} SET horodatage = %s WHERE id <= %s",
+        [timezone.now() - timedelta(days=4000), chain[1].id],
+    )
+    # The timestamps were edited on purpose: rebuild a consistent chain for this scenario.
+    previous = GENESIS
+    for row in EvenementAudit.objects.order_by("id"):
+        row.hash_precedent = previous
+        row.hash = row_hash(row)
+        _tamper(
+            f"UPDATE {TABLE} SET hash_precedent = %s, hash = %s WHERE id = %s",
+            [row.hash_precedent, row.hash, row.pk],
+        )
+        previous = row.hash
+    assert list(audit_verify()) == []
+
+    deleted = audit_purge(before=timezone.now() - timedelta(days=3000))
+    assert deleted == 2
+    assert list(audit_verify()) == []
+    # Removing the oldest remaining row after the purge is still detected.
+    oldest = EvenementAudit.objects.order_by("id").first()
+    _tamper(f"DELETE FROM {TABLE} WHERE id = %s", [oldest.id])
+    assert list(audit_verify())
+
+
+def test_unknown_action_is_refused(world, educateur):
+    with pytest.raises(ValueError):
+        audit_record(acteur=educateur, action="lecture-rapide")
