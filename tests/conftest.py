@@ -105,6 +105,14 @@ def secretaire(world: World) -> Utilisateur:
 
 
 @pytest.fixture
+def educateur_ime(world: World) -> Utilisateur:
+    """Educator of the IME: same organisme, another establishment."""
+    user = UtilisateurFactory(organisme=world.organisme, username="educateur_ime")
+    ProfessionnelFactory(utilisateur=user, profession="educateur", unites=[world.unite_ime])
+    return user
+
+
+@pytest.fixture
 def educateur_ailleurs(world: World) -> Utilisateur:
     """Educator of another organisme's establishment."""
     user = UtilisateurFactory(organisme=world.autre_organisme, username="educateur_ailleurs")
