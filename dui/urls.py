@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -31,3 +32,9 @@ urlpatterns = [
     path("acces/", include("securite.urls_acces")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_VIEWS:
+    # Baselines of `make bench` (dui/bench_views.py); `check --deploy` refuses this switch.
+    from . import bench_views
+
+    urlpatterns.append(path("bench/", include((bench_views.urlpatterns, "bench"))))

@@ -1,0 +1,50 @@
+"""SQL queries per request of each bench page, counted in-process with Django's test client.
+
+Run by bench/run.py with the bench environment (DJANGO_SETTINGS_MODULE, DATABASE_URL of the
+bench database, ...). Prints one JSON object: figures only, never a row of data.
+"""
+
+import json
+import sys
+
+import django
+from pages import PAGES
+
+
+def main() -> None:
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from dui.demo_data import BENCH_PASSWORD, SCALE_ORGANISME
+    from dui.models import Etablissement
+    from usagers.models import Usager
+
+    # Lets the test client's "testserver" host through ALLOWED_HOSTS.
+    setup_test_environment()
+    clients: dict[str | None, Client] = {None: Client()}
+    queries: dict[str, int] = {}
+    for page in PAGES:
+        if page.username not in clients:
+            client = Client()
+            if not client.login(username=page.username, password=BENCH_PASSWORD):
+                sys.exit(f"Connexion impossible pour {page.username} : lancez seed_demo --scale.")
+            clients[page.username] = client
+        client = clients[page.username]
+        # The first request loads templates and caches; the second one is the steady state.
+        client.get(page.url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page.url)
+        if response.status_code != 200:
+            sys.exit(f"{page.name} : GET {page.url} a répondu {response.status_code}.")
+        queries[page.name] = len(captured)
+    dataset = {
+        "etablissements": Etablissement.objects.filter(organisme__nom=SCALE_ORGANISME).count(),
+        "usagers": Usager.objects.filter(organisme__nom=SCALE_ORGANISME).count(),
+    }
+    print(json.dumps({"queries": queries, "dataset": dataset}))
+
+
+if __name__ == "__main__":
+    main()

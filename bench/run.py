@@ -1,0 +1,574 @@
+"""`make bench`: latency and throughput of the main pages on the scale data.
+
+Steps: a dedicated PostgreSQL database (`dui_bench`), migrated and seeded with the scale data
+(reused when present; BENCH_FRESH=true rebuilds it); SQL queries per page counted in-process
+(bench/queries.py); the app served by gunicorn with DEBUG off; each page and its raw-SQL
+baseline (dui/bench_views.py) driven by wrk; results written to docs/benchmarks.json (merged
+with the records of other pages) and docs/benchmarks.md.
+
+Settings, all optional: DATABASE_URL, REDIS_URL, BENCH_DURATION (10s), BENCH_WARMUP (2s),
+BENCH_THREADS (2), BENCH_CONNECTIONS (8), BENCH_WORKERS (2), BENCH_FRESH (false).
+Prints figures only, never a row of data.
+"""
+
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import django
+import gunicorn
+import psycopg2
+from pages import PAGES
+from psycopg2 import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "bench"
+DOCS_DIR = ROOT / "docs"
+JSON_PATH = DOCS_DIR / "benchmarks.json"
+MARKDOWN_PATH = DOCS_DIR / "benchmarks.md"
+BENCH_DATABASE = "dui_bench"
+PYTHON = sys.executable
+GUNICORN_LOG = ROOT / "var" / "bench-gunicorn.log"
+
+
+class BenchError(Exception):
+    """A step failed: the message says which, in French."""
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    redis_url: str
+    duration: str
+    warmup: str
+    threads: int
+    connections: int
+    workers: int
+    fresh: bool
+
+    @classmethod
+    def from_env(cls) -> "Config":
+        return cls(
+            database_url=os.getenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dui"),
+            redis_url=os.getenv("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            duration=os.getenv("BENCH_DURATION", "10s"),
+            warmup=os.getenv("BENCH_WARMUP", "2s"),
+            threads=int(os.getenv("BENCH_THREADS", "2")),
+            connections=int(os.getenv("BENCH_CONNECTIONS", "8")),
+            workers=int(os.getenv("BENCH_WORKERS", "2")),
+            fresh=os.getenv("BENCH_FRESH", "false").lower() in ("1", "true", "yes", "on"),
+        )
+
+    @property
+    def bench_database_url(self) -> str:
+        return urlsplit(self.database_url)._replace(path="/" + BENCH_DATABASE).geturl()
+
+
+@dataclass(frozen=True)
+class Seeding:
+    built: bool
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Load:
+    """wrk's figures for one URL (latencies in milliseconds)."""
+
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    rps: float
+    requests: int
+
+
+# ---------------------------------------------------------------------------
+# Database and data
+# ---------------------------------------------------------------------------
+def _connect(database_url: str, dbname: str) -> Any:
+    parts = urlsplit(database_url)
+    return psycopg2.connect(
+        dbname=dbname,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+    )
+
+
+def database_prepare(config: Config) -> None:
+    """Create `dui_bench` if missing (dropped first with BENCH_FRESH=true)."""
+    connection = _connect(config.database_url, "postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            name = sql.Identifier(BENCH_DATABASE)
+            if config.fresh:
+                cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
+            if cursor.fetchone() is None:
+                print(f"Création de la base {BENCH_DATABASE}")
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    finally:
+        connection.close()
+
+
+def _scale_data_present(config: Config, organisme: str) -> bool:
+    connection = _connect(config.database_url, BENCH_DATABASE)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM dui_organisme WHERE nom = %s", [organisme])
+            return cursor.fetchone() is not None
+    finally:
+        connection.close()
+
+
+def postgres_version(config: Config) -> str:
+    connection = _connect(config.database_url, BENCH_DATABASE)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return str(cursor.fetchone()[0])
+    finally:
+        connection.close()
+
+
+def django_setup(env: dict[str, str]) -> None:
+    """Configure Django in this process with the bench environment, for its constants."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise BenchError(f"manage.py {' '.join(args)} a échoué :\n{result.stderr[-3000:]}")
+
+
+def data_prepare(config: Config, env: dict[str, str], organisme: str) -> Seeding:
+    """Migrate, then seed the scale data unless present (timed)."""
+    print("Migrations")
+    _manage(env, "migrate", "--noinput", "-v0")
+    if _scale_data_present(config, organisme):
+        print("Données de charge déjà présentes : réutilisées")
+        return Seeding(built=False, seconds=0.0)
+    print("Construction des données de charge (seed_demo --scale)")
+    started = time.perf_counter()
+    _manage(env, "seed_demo", "--scale")
+    seconds = time.perf_counter() - started
+    print(f"Données construites en {seconds:.1f} s")
+    return Seeding(built=True, seconds=seconds)
+
+
+def bench_env(config: Config, static_root: Path) -> dict[str, str]:
+    return os.environ | {
+        "DJANGO_SETTINGS_MODULE": "dui.settings",
+        # A fresh key per run: sessions made by this run only.
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "false",
+        "SECURE_HTTPS": "false",
+        "DUI_DEMO_MODE": "false",
+        "DUI_BENCH_VIEWS": "true",
+        "DATABASE_URL": config.bench_database_url,
+        "REDIS_URL": config.redis_url,
+        "CELERY_BROKER_URL": config.redis_url,
+        "STATIC_ROOT": str(static_root),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(BENCH_DIR)]),
+    }
+
+
+def queries_count(env: dict[str, str]) -> dict[str, Any]:
+    result = subprocess.run(
+        [PYTHON, str(BENCH_DIR / "queries.py")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise BenchError(f"Comptage des requêtes SQL en échec :\n{result.stderr[-3000:]}")
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+# ---------------------------------------------------------------------------
+# Server and sessions
+# ---------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(
+    port: int, url: str, cookie: str | None = None
+) -> tuple[int, http.client.HTTPResponse, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", url, headers={"Cookie": cookie} if cookie else {})
+        response = connection.getresponse()
+        return response.status, response, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+class Server:
+    """gunicorn serving the app on a free port; `stop()` is always called by `main`."""
+
+    def __init__(self, env: dict[str, str], workers: int, log_path: Path) -> None:
+        self.port = _free_port()
+        self.log_path = log_path
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = log_path.open("w", encoding="utf-8")
+        self.process = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "dui.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                # No control socket in $HOME: two runs on one machine would share it.
+                "--no-control-socket",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn s'est arrêté ; journal : {self.log_path}")
+            try:
+                status, _, _ = _get(self.port, "/sante/")
+            except OSError:
+                time.sleep(0.2)
+                continue
+            if status == 200:
+                return
+            raise BenchError(f"/sante/ répond {status} ; journal : {self.log_path}")
+        raise BenchError(f"gunicorn ne répond pas après {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+def session_login(port: int, username: str, password: str) -> str:
+    """Log in through the real form (CSRF included); returns the `Cookie` header value."""
+    status, response, html = _get(port, "/connexion/")
+    cookies = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if status != 200 or match is None or "csrftoken" not in cookies:
+        raise BenchError(f"Formulaire de connexion illisible (statut {status})")
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request(
+            "POST",
+            "/connexion/",
+            body=urlencode(
+                {"username": username, "password": password, "csrfmiddlewaretoken": match[1]}
+            ),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={cookies['csrftoken'].value}",
+                "Referer": f"http://127.0.0.1:{port}/connexion/",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    if response.status != 302 or "sessionid" not in cookies:
+        raise BenchError(f"Connexion de {username} refusée (statut {response.status})")
+    return f"sessionid={cookies['sessionid'].value}"
+
+
+def url_check(port: int, url: str, cookie: str | None, who: str) -> None:
+    """A page must answer 200: a redirect to /connexion/ means the session did not work."""
+    status, response, _ = _get(port, url, cookie)
+    if status == 200:
+        return
+    location = response.headers.get("Location", "")
+    hint = " (redirection vers la connexion : session refusée)" if "connexion" in location else ""
+    raise BenchError(f"GET {url} en tant que {who} : {status}{hint}")
+
+
+# ---------------------------------------------------------------------------
+# Load
+# ---------------------------------------------------------------------------
+def wrk_run(config: Config, port: int, url: str, cookie: str | None, duration: str) -> Load:
+    command = [
+        "wrk",
+        f"-t{config.threads}",
+        f"-c{config.connections}",
+        f"-d{duration}",
+        "--timeout",
+        "30s",
+        "-s",
+        str(BENCH_DIR / "report.lua"),
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(f"http://127.0.0.1:{port}{url}")
+    result = subprocess.run(command, capture_output=True, text=True)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH_JSON ")]
+    if result.returncode != 0 or not lines:
+        raise BenchError(f"wrk en échec sur {url} :\n{result.stderr[-2000:]}")
+    report = json.loads(lines[-1].removeprefix("BENCH_JSON "))
+    errors = {kind: count for kind, count in report["errors"].items() if count}
+    if errors or report["not_2xx"] or not report["requests"]:
+        raise BenchError(
+            f"{url} : {report['requests']} requêtes, {report['not_2xx']} réponses non 2xx, "
+            f"erreurs {errors or 'aucune'}"
+        )
+    return Load(
+        p50_ms=report["p50_us"] / 1000,
+        p95_ms=report["p95_us"] / 1000,
+        p99_ms=report["p99_us"] / 1000,
+        rps=report["rps"],
+        requests=report["requests"],
+    )
+
+
+def page_measure(config: Config, port: int, url: str, cookie: str | None) -> Load:
+    wrk_run(config, port, url, cookie, config.warmup)
+    return wrk_run(config, port, url, cookie, config.duration)
+
+
+# ---------------------------------------------------------------------------
+# Reports
+# ---------------------------------------------------------------------------
+def machine_facts(config: Config) -> dict[str, str]:
+    cpu = "inconnu"
+    memory = "inconnue"
+    for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+        if line.startswith("MemTotal:"):
+            memory = f"{_number(int(line.split()[1]) / 1024 / 1024)} Gio"
+            break
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    return {
+        "nproc": str(len(os.sched_getaffinity(0))),
+        "cpu": cpu,
+        "memory": memory,
+        "postgresql": postgres_version(config),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "wrk": (wrk.stdout or wrk.stderr).splitlines()[0].split(" Copyright")[0].strip(),
+    }
+
+
+def records_merge(new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Replace the records of the measured pages, keep the others (other issues' pages)."""
+    existing: list[dict[str, Any]] = []
+    if JSON_PATH.exists():
+        existing = json.loads(JSON_PATH.read_text(encoding="utf-8"))
+    merged = {record["name"]: record for record in existing}
+    merged.update({record["name"]: record for record in new})
+    return list(merged.values())
+
+
+def _number(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+
+
+def markdown_render(
+    records: list[dict[str, Any]],
+    *,
+    config: Config,
+    machine: dict[str, str],
+    seeding: Seeding,
+    dataset: str,
+    date: str,
+) -> str:
+    pages = {page.name: page for page in PAGES}
+    if seeding.built:
+        seed = f"construites par cette exécution en {_number(seeding.seconds)} s"
+    else:
+        seed = (
+            "déjà présentes, réutilisées (`BENCH_FRESH=true make bench` les reconstruit "
+            "et mesure leur construction)"
+        )
+    lines = [
+        "# Mesures de charge",
+        "",
+        f"Produites par `make bench` (`bench/run.py`) le {date}, sur une machine à "
+        f"{machine['nproc']} cœurs. Pour reproduire : `make bench` (PostgreSQL et Redis "
+        "démarrés, voir le README) ; `BENCH_DURATION=30s make bench` allonge chaque mesure.",
+        "",
+        f"- **Données** : base PostgreSQL `{BENCH_DATABASE}` chargée par "
+        f"`manage.py seed_demo --scale` ({dataset.removeprefix('scale: ')}), {seed}.",
+        f"- **Serveur** : gunicorn, {config.workers} workers synchrones, `DEBUG=false`, "
+        "sur la même machine que PostgreSQL.",
+        f"- **Charge** : wrk, {config.threads} threads, {config.connections} connexions, "
+        f"{config.duration} par page après {config.warmup} de chauffe. wrk tourne sur la même "
+        "machine : les chiffres se comparent entre eux, pas à une production. Sur une machine "
+        "virtuelle partagée, deux exécutions diffèrent de 10 à 30 % : lire les ordres de "
+        "grandeur et l'écart à la baseline.",
+        "- **Baseline** (« limite physique ») : pour chaque page, une vue Django minimale "
+        "(`dui/bench_views.py`, servie seulement avec `DUI_BENCH_VIEWS=true`) renvoie les mêmes "
+        "lignes avec une seule requête SQL écrite à la main et une réponse sans gabarit ; elle "
+        "garde la session et l'authentification. L'écart entre une page et sa baseline est ce "
+        "que coûtent l'ORM, la politique d'accès et les gabarits.",
+        "- **Requêtes SQL** : nombre de requêtes par appel de la page, session et utilisateur "
+        "compris, compté dans le processus avec le client de test de Django "
+        "(`bench/queries.py`).",
+        "",
+        "Latences en millisecondes. Résultats lisibles par machine : `docs/benchmarks.json`.",
+        "",
+        "| page | p50 | p95 | p99 | req/s | requêtes SQL | baseline p95 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for record in records:
+        page = pages.get(record["name"])
+        label = page.label if page else record["name"]
+        lines.append(
+            f"| {label} | {_number(record['p50_ms'])} | {_number(record['p95_ms'])} "
+            f"| {_number(record['p99_ms'])} | {_number(record['rps'], 0)} "
+            f"| {record['queries']} | {_number(record['baseline_p95_ms'])} |"
+        )
+    lines += ["", "## Pages mesurées", ""]
+    for record in records:
+        page = pages.get(record["name"])
+        if page is None:
+            continue
+        who = f"`{page.username}`" if page.username else "anonyme"
+        lines.append(
+            f"- `{page.name}` : `GET {page.url}` ({who}), baseline `GET {page.baseline_url}`."
+        )
+    lines += [
+        "",
+        "Ajouter une page : une ligne `Page(...)` dans `bench/pages.py` et sa baseline dans "
+        "`dui/bench_views.py`.",
+        "",
+        "## Machine",
+        "",
+        f"- Cœurs (nproc) : {machine['nproc']}",
+        f"- Processeur : {machine['cpu']}",
+        f"- Mémoire : {machine['memory']}",
+        f"- PostgreSQL : {machine['postgresql']}",
+        f"- Python {machine['python']}, Django {machine['django']}, "
+        f"gunicorn {machine['gunicorn']}, {machine['wrk']}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------
+def run(config: Config, workdir: Path) -> None:
+    env = bench_env(config, workdir / "static")
+    django_setup(env)
+    from dui.demo_data import BENCH_PASSWORD, SCALE_ORGANISME  # needs Django set up
+
+    database_prepare(config)
+    seeding = data_prepare(config, env, SCALE_ORGANISME)
+    _manage(env, "collectstatic", "--noinput", "-v0")
+    print("Comptage des requêtes SQL par page")
+    counted = queries_count(env)
+    dataset = (
+        f"scale: {counted['dataset']['etablissements']} établissements, "
+        f"{_number(counted['dataset']['usagers'], 0)} usagers"
+    )
+    server = Server(env, config.workers, GUNICORN_LOG)
+    try:
+        server.wait_ready()
+        cookies: dict[str | None, str | None] = {None: None}
+        for page in PAGES:
+            if page.username not in cookies:
+                cookies[page.username] = session_login(server.port, page.username, BENCH_PASSWORD)
+        for page in PAGES:
+            who = page.username or "anonyme"
+            url_check(server.port, page.url, cookies[page.username], who)
+            url_check(server.port, page.baseline_url, cookies[page.username], who)
+        date = datetime.now().astimezone().isoformat(timespec="seconds")
+        records = []
+        for page in PAGES:
+            print(f"Mesure de {page.name} ({config.duration} + baseline)")
+            load = page_measure(config, server.port, page.url, cookies[page.username])
+            baseline = page_measure(config, server.port, page.baseline_url, cookies[page.username])
+            print(
+                f"  p50 {load.p50_ms:.1f} ms, p95 {load.p95_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
+                f"{load.rps:.0f} req/s, {counted['queries'][page.name]} requêtes SQL ; "
+                f"baseline p95 {baseline.p95_ms:.1f} ms, {baseline.rps:.0f} req/s"
+            )
+            records.append(
+                {
+                    "name": page.name,
+                    "p50_ms": round(load.p50_ms, 2),
+                    "p95_ms": round(load.p95_ms, 2),
+                    "p99_ms": round(load.p99_ms, 2),
+                    "rps": round(load.rps, 1),
+                    "queries": counted["queries"][page.name],
+                    "baseline_p95_ms": round(baseline.p95_ms, 2),
+                    "dataset": dataset,
+                    "date": date,
+                }
+            )
+    finally:
+        server.stop()
+    machine = machine_facts(config)
+    merged = records_merge(records)
+    DOCS_DIR.mkdir(exist_ok=True)
+    JSON_PATH.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    MARKDOWN_PATH.write_text(
+        markdown_render(
+            merged,
+            config=config,
+            machine=machine,
+            seeding=seeding,
+            dataset=dataset,
+            date=date[:10],
+        ),
+        "utf-8",
+    )
+    print(f"Écrit : {JSON_PATH.relative_to(ROOT)}, {MARKDOWN_PATH.relative_to(ROOT)}")
+
+
+def main() -> int:
+    config = Config.from_env()
+    with tempfile.TemporaryDirectory(prefix="dui-bench-") as workdir:
+        try:
+            run(config, Path(workdir))
+        except BenchError as error:
+            print(f"ÉCHEC : {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
