@@ -1,9 +1,12 @@
 """The demo personas of the embedded demo (`make run`): one account per persona.
 
-The accounts are created by `manage.py seed_demo`; the login page lists them only when
-DUI_DEMO_MODE is on, which `check --deploy` refuses in production.
+The accounts are created by `manage.py seed_demo` with their second factor enrolled: a TOTP
+application whose key is derived from the username, and recovery codes. The login page lists
+them, with the code of the moment, only when DUI_DEMO_MODE is on, which `check --deploy`
+refuses in production.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 # A passphrase shared by the demo accounts; it exists only in demo databases.
@@ -84,3 +87,18 @@ DEMO_ACCOUNTS = (
 
 def demo_accounts() -> tuple[DemoAccount, ...]:
     return DEMO_ACCOUNTS
+
+
+def demo_totp_key(username: str) -> str:
+    """The fixed TOTP key (hex, 20 bytes) of a demo account: public, like its password."""
+    return hashlib.sha1(f"dui-demo-totp:{username}".encode(), usedforsecurity=False).hexdigest()
+
+
+def demo_recovery_codes(username: str) -> list[str]:
+    """Three fixed recovery codes of a demo account (8 characters each)."""
+    return [
+        hashlib.sha1(
+            f"dui-demo-secours:{username}:{index}".encode(), usedforsecurity=False
+        ).hexdigest()[:8]
+        for index in range(3)
+    ]

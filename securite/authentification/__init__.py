@@ -1,0 +1,2 @@
+"""Authentication: password step, second factor (TOTP, passkeys, recovery codes), lockout,
+session lifetime, password reset and Pro Santé Connect."""
