@@ -3,6 +3,8 @@ dui/bench_views.py (a view that returns the same rows with one raw SQL query).""
 
 from dataclasses import dataclass
 
+from quotidien import curseur_il_y_a
+
 DIRECTEUR = "bench.directeur"
 EDUCATEUR = "bench.educateur"
 
@@ -45,5 +47,60 @@ PAGES: tuple[Page, ...] = (
         "/api/etablissements/?limit=50",
         "/bench/api/etablissements/?limit=50",
         DIRECTEUR,
+    ),
+    # Support plan (usagers/projet): the plan page of bench.educateur's plan with the fixed
+    # id usagers.projet.demo.BENCH_PROJET_PK, and the due-plans list over ~9,000 plans.
+    Page(
+        "projet_detail",
+        "Projet personnalisé : page du projet (éducateur référent)",
+        "/projets/900000001/",
+        "/projets/bench/projet/900000001/",
+        EDUCATEUR,
+    ),
+    Page(
+        "projet_echeances",
+        "Projets personnalisés à réévaluer, 50 par page (direction, ~9 000 projets)",
+        "/projets/?vue=tous",
+        "/projets/bench/echeances/",
+        DIRECTEUR,
+    ),
+    # Daily support (usagers/quotidien): the timelines of the bench persons with fixed ids
+    # (usagers/quotidien/charge.py: more than 10,000 notes, and 100), a page of the long one two
+    # years back (keyset cursor), and "ma journée" of bench.educateur's two units. Years of notes
+    # for everyone: BENCH_NOTES=20000000 (bench/quotidien.py).
+    Page(
+        "quotidien_fil_10000",
+        "Fil d'une personne à plus de 10 000 notes, 50 par page (éducateur)",
+        "/quotidien/usagers/900000101/",
+        "/quotidien/bench/fil/900000101/",
+        EDUCATEUR,
+    ),
+    Page(
+        "quotidien_fil_100",
+        "Fil d'une personne à 100 notes (éducateur)",
+        "/quotidien/usagers/900000102/",
+        "/quotidien/bench/fil/900000102/",
+        EDUCATEUR,
+    ),
+    Page(
+        "quotidien_fil_ancien",
+        "Fil à plus de 10 000 notes : la page d'il y a deux ans (curseur)",
+        f"/quotidien/usagers/900000101/?apres={curseur_il_y_a(730)}",
+        "/quotidien/bench/fil/900000101/",
+        EDUCATEUR,
+    ),
+    Page(
+        "quotidien_ma_journee",
+        "« Ma journée » : 2 unités, agenda, relève, alertes (éducateur)",
+        "/",
+        "/quotidien/bench/ma-journee/",
+        EDUCATEUR,
+    ),
+    Page(
+        "quotidien_api_chronologie",
+        "API : fil d'une personne à plus de 10 000 notes (éducateur)",
+        "/api/quotidien/usagers/900000101/chronologie/",
+        "/quotidien/bench/fil/900000101/",
+        EDUCATEUR,
     ),
 )

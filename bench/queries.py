@@ -19,6 +19,8 @@ def main() -> None:
 
     from dui.demo_data import BENCH_PASSWORD, SCALE_ORGANISME
     from dui.models import Etablissement
+    from securite.authentification.testing import client_verify
+    from securite.models import Utilisateur
     from usagers.models import Usager
 
     # Lets the test client's "testserver" host through ALLOWED_HOSTS.
@@ -27,10 +29,10 @@ def main() -> None:
     queries: dict[str, int] = {}
     for page in PAGES:
         if page.username not in clients:
-            client = Client()
-            if not client.login(username=page.username, password=BENCH_PASSWORD):
+            user = Utilisateur.objects.filter(username=page.username).first()
+            if user is None or not user.check_password(BENCH_PASSWORD):
                 sys.exit(f"Connexion impossible pour {page.username} : lancez seed_demo --scale.")
-            clients[page.username] = client
+            clients[page.username] = client_verify(Client(), user)
         client = clients[page.username]
         # The first request loads templates and caches; the second one is the steady state.
         client.get(page.url)

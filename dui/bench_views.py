@@ -43,7 +43,7 @@ OCCUPATION_SQL = """
 """
 
 # "Ma journée": people present today in the user's units, the units assigned one by one and
-# those of the establishments assigned as a whole (selectors.presents_by_unite).
+# those of the establishments assigned as a whole (usagers.quotidien.selectors.ma_journee).
 PRESENTS_SQL = """
     SELECT un.id, un.nom, e.nom, us.nom_naissance, us.nom_utilise,
            us.premier_prenom_naissance, us.prenom_utilise, s.mode_accueil

@@ -10,10 +10,26 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
-from securite.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from securite.authentification.second_factor import recovery_codes_generate, totp_device_set
+from securite.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_recovery_codes, demo_totp_key
 from securite.models import Professionnel, TypeCompte, Utilisateur
-from usagers.models import Sejour, Sexe, Usager
+from usagers.identifiants import OID_INS_NIR_DEMO, nir_with_key
+from usagers.models import (
+    Contact,
+    IdentiteINS,
+    Lien,
+    MesureProtection,
+    MethodeRecuperation,
+    PorteeMesure,
+    Sejour,
+    Sexe,
+    StatutIdentite,
+    TypeMandataire,
+    TypeMesure,
+    Usager,
+)
 
 from .models import (
     CapaciteAutorisee,
@@ -200,11 +216,71 @@ def _fill(
     return usagers, sejours
 
 
+# Birth places of the demo people (INSEE COG): Lyon, Villeurbanne, Paris 12e, Ajaccio,
+# Algeria, Morocco, Portugal.
+LIEUX_NAISSANCE = ("69123", "69266", "75112", "2A004", "99352", "99350", "99139")
+
+
 def _save_people(usagers: list[Usager], sejours: list[tuple[int, Sejour]]) -> None:
+    """Save in bulk, with richer identities for some: birth place for most, a qualified INS
+    (demo namespace) for one in four, a relative for one in three, a protection measure for
+    one adult in ten. `bulk_create` skips save(): the search column is filled here."""
+    for index, usager in enumerate(usagers):
+        if index % 5:
+            usager.lieu_naissance_code = LIEUX_NAISSANCE[index % len(LIEUX_NAISSANCE)]
+        if index % 4 == 1 and usager.lieu_naissance_code:
+            usager.statut_identite = StatutIdentite.QUALIFIEE
+        elif index % 4 == 2:
+            usager.statut_identite = StatutIdentite.VALIDEE
+        usager.refresh_nom_recherche()
     Usager.objects.bulk_create(usagers, batch_size=2000)
     for index, sejour in sejours:
         sejour.usager = usagers[index]
     Sejour.objects.bulk_create([s for _, s in sejours], batch_size=2000)
+    now = timezone.now()
+    ins, contacts, mesures = [], [], []
+    for index, usager in enumerate(usagers):
+        if usager.statut_identite == StatutIdentite.QUALIFIEE:
+            sexe = "2" if usager.sexe == Sexe.FEMININ else "1"
+            # sex, year, month, birth place (département + commune, or 99 + country), order.
+            naissance = f"{usager.date_naissance:%y%m}{usager.lieu_naissance_code}"
+            treize = f"{sexe}{naissance}{usager.pk % 1000:03d}"
+            ins.append(
+                IdentiteINS(
+                    usager=usager,
+                    matricule=nir_with_key(treize),
+                    oid=OID_INS_NIR_DEMO,
+                    methode=MethodeRecuperation.INSI_TRAITS,
+                    recupere_le=now,
+                )
+            )
+        if index % 3 == 0:
+            contacts.append(
+                Contact(
+                    usager=usager,
+                    nom=usager.nom_naissance,
+                    prenom="Claire" if index % 2 else "Marc",
+                    lien=Lien.FILLE if index % 2 else Lien.FILS,
+                    is_a_prevenir=True,
+                    telephone=f"06 00 00 {index % 100:02d} {index % 97:02d}",
+                    ordre_appel=1,
+                )
+            )
+        if index % 10 == 7 and usager.age(now.date()) >= 18:
+            mesures.append(
+                MesureProtection(
+                    usager=usager,
+                    type=TypeMesure.CURATELLE_RENFORCEE,
+                    portee=PorteeMesure.PERSONNE_ET_BIENS,
+                    mandataire_nom="UDAF (service mandataire)",
+                    mandataire_type=TypeMandataire.SERVICE,
+                    date_debut=now.date() - timedelta(days=400),
+                    date_fin=now.date() + timedelta(days=1400),
+                )
+            )
+    IdentiteINS.objects.bulk_create(ins, batch_size=2000)
+    Contact.objects.bulk_create(contacts, batch_size=2000)
+    MesureProtection.objects.bulk_create(mesures, batch_size=2000)
 
 
 def _structure(organisme: Organisme, spec: EtablissementSpec) -> tuple[Etablissement, list[Unite]]:
@@ -271,6 +347,10 @@ def demo_build(today: date) -> Organisme:
                 "password": password,
             },
         )
+        # Second factor enrolled: the demo key (its code is shown on the login page in demo
+        # mode) and fixed recovery codes, restored at each seeding.
+        totp_device_set(user, key=demo_totp_key(account.username))
+        recovery_codes_generate(user, demo_recovery_codes(account.username))
         if account.type_compte == TypeCompte.PROFESSIONNEL:
             profil, _ = Professionnel.objects.update_or_create(
                 utilisateur=user, defaults={"profession": account.profession}
@@ -279,6 +359,14 @@ def demo_build(today: date) -> Organisme:
             profil.unites.set(
                 [u for key, nom in account.unites for u in built[key][1] if u.nom == nom]
             )
+    # Support plans for a share of the usagers (usagers/projet/demo.py, idempotent).
+    from usagers.projet.demo import projet_demo_build
+
+    projet_demo_build(organisme, today)
+    # Three weeks of daily life (usagers/quotidien/demo.py, idempotent).
+    from usagers.quotidien.demo import quotidien_demo_build
+
+    quotidien_demo_build(organisme, today)
     return organisme
 
 
@@ -295,6 +383,16 @@ SCALE_CATEGORIES = (
 )
 SCALE_DEPARTEMENTS = ("57", "67", "68", "54", "55", "88", "08", "10", "51", "52")
 BENCH_PASSWORD = "Bench-charge-2026"  # noqa: S105 - benchmark data only
+# TOTP key (hex) of the bench accounts' second factor: bench/run.py logs in through the form,
+# then posts the current code (securite.authentification.second_factor.totp_code_now).
+BENCH_TOTP_SECRET = "62656e63682d746f74702d7365637265742d3230"  # noqa: S105 - benchmark data only
+BENCH_USERNAMES = ("bench.directeur", "bench.educateur")
+
+
+def _bench_second_factor() -> None:
+    """Enrol the bench accounts' TOTP device (idempotent, also on an existing bench base)."""
+    for user in Utilisateur.objects.filter(username__in=BENCH_USERNAMES):
+        totp_device_set(user, key=BENCH_TOTP_SECRET)
 
 
 @transaction.atomic
@@ -304,6 +402,9 @@ def scale_build(today: date, etablissements: int = 100, usagers: int = 20_000) -
     Also creates `bench.directeur` (organisation-wide) and `bench.educateur` (two units)."""
     existing = Organisme.objects.filter(nom=SCALE_ORGANISME).first()
     if existing is not None:
+        _bench_second_factor()
+        _scale_projets(existing, today)
+        _scale_quotidien(existing, today)
         return existing
     rng = random.Random(20_000)
     organisme = Organisme.objects.create(nom=SCALE_ORGANISME)
@@ -379,4 +480,33 @@ def scale_build(today: date, etablissements: int = 100, usagers: int = 20_000) -
     )
     profil = Professionnel.objects.create(utilisateur=educateur, profession="educateur")
     profil.unites.set(unites_by_etab[etabs[1].pk][:2])
+    _bench_second_factor()
+    _scale_projets(organisme, today)
+    _scale_quotidien(organisme, today)
     return organisme
+
+
+def _scale_quotidien(organisme: Organisme, today: date) -> None:
+    """Bench persons and recent notes of the daily support (usagers/quotidien/charge.py,
+    idempotent); years of notes come with `manage.py seed_notes`."""
+    from usagers.quotidien.charge import quotidien_scale_build
+
+    quotidien_scale_build(organisme, today)
+
+
+def _scale_projets(organisme: Organisme, today: date) -> None:
+    """Support plans of the scale data (usagers/projet/demo.py, idempotent): half the present
+    usagers; `bench.educateur` is the référent of those of their two units."""
+    from usagers.projet.demo import projet_scale_build
+
+    educateur = Utilisateur.objects.filter(username="bench.educateur").first()
+    unites = (
+        set(educateur.professionnel.unites.values_list("pk", flat=True)) if educateur else set()
+    )
+    projet_scale_build(
+        organisme,
+        today,
+        educateur=educateur,
+        directeur=Utilisateur.objects.filter(username="bench.directeur").first(),
+        educateur_unites=lambda sejour: sejour.unite_id in unites,
+    )

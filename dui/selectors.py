@@ -74,18 +74,3 @@ def unite_list_with_presents(
             presents_total=Coalesce(Subquery(presents, output_field=IntegerField()), 0)
         ).order_by("etablissement__nom", "nom")
     )
-
-
-def presents_by_unite(*, user: Utilisateur, jour: date) -> list[tuple[Unite, list[Sejour]]]:
-    """People present today in the user's units, grouped by unit (2 queries)."""
-    unites = list(access.unites_visibles(user).select_related("etablissement").order_by("nom"))
-    sejours = (
-        access.sejours_en_cours_visibles(user, jour)
-        .filter(unite__in=[u.pk for u in unites])
-        .select_related("usager")
-        .order_by("usager__nom_naissance", "usager__premier_prenom_naissance")
-    )
-    grouped: dict[int, list[Sejour]] = {u.pk: [] for u in unites}
-    for sejour in sejours:
-        grouped[sejour.unite_id].append(sejour)  # type: ignore[index]
-    return [(u, grouped[u.pk]) for u in unites]

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 
 def envbool(name: str, default: str) -> bool:
@@ -64,10 +65,17 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "dui",
     "securite",
+    "securite.authentification",
     "usagers",
+    "usagers.quotidien",
+    "usagers.projet",
     "interop",
+    "interop.documents",
 ]
 
 MIDDLEWARE = [
@@ -78,7 +86,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: an expired session is told on the login page.
+    "securite.authentification.middleware.SessionLifetimeMiddleware",
+    "securite.authentification.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "securite.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -134,16 +146,31 @@ AUTH_USER_MODEL = "securite.Utilisateur"
 LOGIN_URL = "securite:login"
 LOGIN_REDIRECT_URL = "dui:accueil"
 LOGOUT_REDIRECT_URL = "securite:login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Pro Santé Connect (e-CPS); inert until PSC_CLIENT_ID is set (section Authentication).
+    "securite.authentification.pro_sante_connect.ProSanteConnectBackend",
+]
+# PGSSI-S (identification électronique, 2026): long passwords, passphrases welcome, no
+# composition rules and no forced periodic change; 16 characters for administrators.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {
+        "NAME": "securite.authentification.validators.AdministratorMinimumLengthValidator",
+        "OPTIONS": {"min_length": 16},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
+# A session ends after SESSION_IDLE_TIMEOUT seconds without a request, and in any case
+# SESSION_ABSOLUTE_LIFETIME seconds after the login (securite.authentification.middleware).
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", "1800")
+SESSION_ABSOLUTE_LIFETIME = envint("SESSION_ABSOLUTE_LIFETIME", str(12 * 3600))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -226,12 +253,14 @@ CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery-broker"
-    for _folder in ("out", "processed"):
+    for _folder in ("out", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcast (pidbox) exchanges; kombu's default is "control" in the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -247,7 +276,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 # Eager mode exists for unit tests only: tests/conftest.py switches it on explicitly.
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BEAT_SCHEDULE = {
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "dui.tasks.worker_heartbeat", "schedule": 60.0},
 }
 
@@ -287,3 +316,168 @@ DUI_ENCRYPTION_ACTIVE_KEY = os.getenv("DUI_ENCRYPTION_ACTIVE_KEY", "")
 BRIS_GLACE_DUREE_HEURES = envint("BRIS_GLACE_DUREE_HEURES", "4")
 # Audit rows older than this are purged by `manage.py audit_purge` (0: keep forever).
 AUDIT_RETENTION_JOURS = envint("AUDIT_RETENTION_JOURS", str(6 * 366))
+
+# ---------------------------------------------------------------------------
+# Interop: DMP / MSSanté
+# ---------------------------------------------------------------------------
+# The outbox (interop.Envoi): a delivery is queued when its business transaction commits;
+# a periodic sweeper re-queues what a broker or worker failure left behind and the retries
+# that fell due. See README, "Configurer le DMP et MSSanté".
+INTEROP_SWEEP_SECONDS = float(os.getenv("INTEROP_SWEEP_SECONDS", "10"))
+# A PENDING row queued longer ago than this is queued again (its message may be lost).
+INTEROP_REQUEUE_SECONDS = float(os.getenv("INTEROP_REQUEUE_SECONDS", "300"))
+# Transient failures: exponential backoff with jitter, then DEAD after this many attempts.
+INTEROP_RETRY_BASE_SECONDS = float(os.getenv("INTEROP_RETRY_BASE_SECONDS", "10"))
+INTEROP_RETRY_MAX_SECONDS = float(os.getenv("INTEROP_RETRY_MAX_SECONDS", "900"))
+INTEROP_MAX_ATTEMPTS = envint("INTEROP_MAX_ATTEMPTS", "30")
+# Root OID of this installation (submission set sourceId). Default: a UUID-derived OID.
+INTEROP_OID = os.getenv("INTEROP_OID", "2.25.262515478136532604154012301306451961287")
+# DMP: IHE XDS.b ITI-41 (SOAP 1.2 + MTOM) over TLS with the establishment's certificate.
+DMP_ENDPOINT = os.getenv("DMP_ENDPOINT", "")
+DMP_CERT_FILE = os.getenv("DMP_CERT_FILE", "")  # TLS client certificate (PEM)
+DMP_KEY_FILE = os.getenv("DMP_KEY_FILE", "")
+DMP_CA_FILE = os.getenv("DMP_CA_FILE", "")  # trust anchors of the DMP server (empty: system)
+# Certificate that signs the VIHF assertion ("cachet" of the establishment); default: TLS one.
+DMP_SIGN_CERT_FILE = os.getenv("DMP_SIGN_CERT_FILE", "") or DMP_CERT_FILE
+DMP_SIGN_KEY_FILE = os.getenv("DMP_SIGN_KEY_FILE", "") or DMP_KEY_FILE
+DMP_TIMEOUT = float(os.getenv("DMP_TIMEOUT", "30"))
+DMP_LPS_ID = os.getenv("DMP_LPS_ID", "")
+DMP_LPS_NOM = os.getenv("DMP_LPS_NOM", "DUI")
+DMP_LPS_VERSION = os.getenv("DMP_LPS_VERSION", "0.1.0")
+DMP_LPS_HOMOLOGATION = os.getenv("DMP_LPS_HOMOLOGATION", "")
+# Secteur_Activite of the VIHF (JDV_J61, e.g. SA17 "Personnes âgées").
+DMP_SECTEUR_ACTIVITE = os.getenv("DMP_SECTEUR_ACTIVITE", "SA17^1.2.250.1.71.4.2.4")
+# MSSanté: SMTP (STARTTLS or implicit TLS) and IMAP with the application mailbox's certificate.
+MSS_SMTP_HOST = os.getenv("MSS_SMTP_HOST", "")
+MSS_SMTP_PORT = envint("MSS_SMTP_PORT", "587")
+MSS_SMTP_IMPLICIT_TLS = envbool("MSS_SMTP_IMPLICIT_TLS", "false")
+MSS_CERT_FILE = os.getenv("MSS_CERT_FILE", "")
+MSS_KEY_FILE = os.getenv("MSS_KEY_FILE", "")
+MSS_CA_FILE = os.getenv("MSS_CA_FILE", "")
+MSS_EXPEDITEUR = os.getenv("MSS_EXPEDITEUR", "")  # the application mailbox (BAL applicative)
+MSS_TIMEOUT = float(os.getenv("MSS_TIMEOUT", "30"))
+MSS_IMAP_HOST = os.getenv("MSS_IMAP_HOST", "")
+MSS_IMAP_PORT = envint("MSS_IMAP_PORT", "993")
+MSS_IMAP_USER = os.getenv("MSS_IMAP_USER", "")
+MSS_IMAP_PASSWORD = envsecret("MSS_IMAP_PASSWORD")
+MSS_IMAP_FOLDER = os.getenv("MSS_IMAP_FOLDER", "INBOX")
+MSS_IMAP_POLL_SECONDS = float(os.getenv("MSS_IMAP_POLL_SECONDS", "60"))
+# Organisme (id) the application mailbox belongs to; optional with a single organisme.
+MSS_IMAP_ORGANISME = os.getenv("MSS_IMAP_ORGANISME", "")
+# A send holds its delivery row this long; past it, the sweeper takes the row back (the
+# worker died). Longer than any transport timeout, so a live send is never taken over.
+INTEROP_LEASE_SECONDS = float(
+    os.getenv("INTEROP_LEASE_SECONDS", str(max(DMP_TIMEOUT, MSS_TIMEOUT) + 60))
+)
+CELERY_BEAT_SCHEDULE["interop-envois-relancer"] = {
+    "task": "interop.tasks.envois_relancer",
+    "schedule": INTEROP_SWEEP_SECONDS,
+}
+if MSS_IMAP_HOST:
+    CELERY_BEAT_SCHEDULE["interop-mss-relever"] = {
+        "task": "interop.tasks.mss_boite_relever",
+        "schedule": MSS_IMAP_POLL_SECONDS,
+    }
+
+# ---------------------------------------------------------------------------
+# Support plan (usagers/projet)
+# ---------------------------------------------------------------------------
+# Default re-evaluation period of a plan, in months, when no rule (DelaiReevaluation) applies.
+PROJET_REEVALUATION_MOIS = envint("PROJET_REEVALUATION_MOIS", "12")
+# A plan is listed as "to re-evaluate" this many days before its due date.
+PROJET_ALERTE_JOURS = envint("PROJET_ALERTE_JOURS", "60")
+# OpenAPI: the plan's review categories (TRE_R389) get their own enum name.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CategorieBilanEnum"] = (  # type: ignore[index]
+    "usagers.projet.models.CategorieBilan"
+)
+# Validated plans start on their start date (idempotent, hourly).
+CELERY_BEAT_SCHEDULE["projets-demarrer"] = {
+    "task": "usagers.projet.tasks.projets_demarrer",
+    "schedule": 3600.0,
+}
+
+# ---------------------------------------------------------------------------
+# Identity: INSi téléservice (usagers, interop/targets/insi)
+# ---------------------------------------------------------------------------
+# SOAP endpoint of the CNAM INSi service and the establishment's certificate (PEM). Empty
+# endpoint: the admission wizard says INSi is not configured. `manage.py insi_peer` runs a
+# local test peer for demonstrations (http://127.0.0.1:PORT/insi).
+INSI_ENDPOINT = os.getenv("INSI_ENDPOINT", "")
+INSI_CERT_FILE = os.getenv("INSI_CERT_FILE", "")
+INSI_KEY_FILE = os.getenv("INSI_KEY_FILE", "")
+INSI_CA_FILE = os.getenv("INSI_CA_FILE", "")
+INSI_TIMEOUT = float(os.getenv("INSI_TIMEOUT", "15"))
+# ContexteLPS of the requests: the software's agreement id (IDAM), name, version, instance.
+INSI_LPS_IDAM = os.getenv("INSI_LPS_IDAM", "")
+INSI_LPS_NOM = os.getenv("INSI_LPS_NOM", "DUI")
+INSI_LPS_VERSION = os.getenv("INSI_LPS_VERSION", "0.1.0")
+INSI_LPS_INSTANCE = os.getenv("INSI_LPS_INSTANCE", "")
+
+# ---------------------------------------------------------------------------
+# Authentication: second factor, lockout, Pro Santé Connect
+# ---------------------------------------------------------------------------
+# Every account passes a second factor (TOTP app, passkey or recovery code) after its
+# password; token-authenticated API clients (machines) are outside this flow.
+OTP_TOTP_ISSUER = SITE_NAME
+# Technical administrators manage devices without ever seeing a TOTP key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A password reset link works once (its token hashes the password) and for one hour.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", "3600")
+# Failed logins: after LOGIN_LOCK_THRESHOLD_ACCOUNT failures on one username (or
+# LOGIN_LOCK_THRESHOLD_IP from one address), that username (address) is locked for the next
+# delay of LOGIN_LOCK_DELAYS (seconds), then the count starts again. Counts are forgotten
+# LOGIN_LOCK_MEMORY seconds after the last failure.
+LOGIN_LOCK_THRESHOLD_ACCOUNT = envint("LOGIN_LOCK_THRESHOLD_ACCOUNT", "5")
+LOGIN_LOCK_THRESHOLD_IP = envint("LOGIN_LOCK_THRESHOLD_IP", "30")
+LOGIN_LOCK_DELAYS = [int(delay) for delay in envlist("LOGIN_LOCK_DELAYS", "60,300,900,3600")]
+LOGIN_LOCK_MEMORY = envint("LOGIN_LOCK_MEMORY", str(24 * 3600))
+# Login journal rows older than this many days are purged daily.
+LOGIN_JOURNAL_RETENTION_JOURS = envint("LOGIN_JOURNAL_RETENTION_JOURS", "366")
+CELERY_BEAT_SCHEDULE["authentification-purge"] = {
+    "task": "securite.authentification.tasks.authentification_purge",
+    "schedule": 24 * 3600.0,
+}
+# Passkeys (WebAuthn): relying party id and origin; empty means the request's host.
+WEBAUTHN_RP_ID = os.getenv("WEBAUTHN_RP_ID", "")
+WEBAUTHN_ORIGIN = os.getenv("WEBAUTHN_ORIGIN", "")
+# Pro Santé Connect (OpenID Connect, e-CPS), enabled when PSC_CLIENT_ID is set. The provider
+# is described by its discovery document (PSC_DISCOVERY_URL), each endpoint may be set
+# explicitly instead. The RPPS comes in the userinfo claim PSC_RPPS_CLAIM (idNat_PS: "8"
+# followed by the RPPS number).
+PSC_CLIENT_ID = os.getenv("PSC_CLIENT_ID", "")
+PSC_CLIENT_SECRET = envsecret("PSC_CLIENT_SECRET")
+PSC_DISCOVERY_URL = os.getenv("PSC_DISCOVERY_URL", "")
+PSC_ISSUER = os.getenv("PSC_ISSUER", "")
+PSC_AUTHORIZATION_URL = os.getenv("PSC_AUTHORIZATION_URL", "")
+PSC_TOKEN_URL = os.getenv("PSC_TOKEN_URL", "")
+PSC_USERINFO_URL = os.getenv("PSC_USERINFO_URL", "")
+PSC_JWKS_URL = os.getenv("PSC_JWKS_URL", "")
+PSC_SCOPES = os.getenv("PSC_SCOPES", "openid scope_all")
+PSC_ACR_VALUES = os.getenv("PSC_ACR_VALUES", "eidas1")
+PSC_RPPS_CLAIM = os.getenv("PSC_RPPS_CLAIM", "SubjectNameID")
+PSC_TOKEN_AUTH_METHOD = os.getenv("PSC_TOKEN_AUTH_METHOD", "client_secret_basic")
+PSC_TIMEOUT = float(os.getenv("PSC_TIMEOUT", "10"))
+
+# ---------------------------------------------------------------------------
+# Daily support (usagers/quotidien)
+# ---------------------------------------------------------------------------
+# Reminders of serious adverse events (EIGS): idempotent, each step is sent once.
+CELERY_BEAT_SCHEDULE["quotidien-eigs-relances"] = {
+    "task": "usagers.quotidien.tasks.eigs_relancer",
+    "schedule": 3600.0,
+}
+# One name per choice set in the OpenAPI schema.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
+    {
+        "CategorieInformationEnum": "securite.models.Categorie",
+        "DemiJourneeEnum": "usagers.quotidien.models.DemiJournee",
+        "MotifAbsenceEnum": "usagers.quotidien.models.MotifAbsence",
+    }
+)
+# Presence of the day (occupancy, billing days), derived just after midnight (idempotent).
+CELERY_BEAT_SCHEDULE["quotidien-presences"] = {
+    "task": "usagers.quotidien.tasks.presences_deriver",
+    "schedule": crontab(hour=0, minute=15),
+}

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from usagers.quotidien import urls as quotidien_urls
+
 from . import api, views
 
 api_patterns: list[URLPattern | URLResolver] = [
@@ -13,6 +15,7 @@ api_patterns: list[URLPattern | URLResolver] = [
         name="api-etablissement-detail",
     ),
     path("moi/", api.MoiApi.as_view(), name="api-moi"),
+    path("usagers/", include("usagers.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="dui:api-schema"), name="api-docs"),
 ]
@@ -30,6 +33,14 @@ urlpatterns = [
     path("", include((dui_patterns, "dui"))),
     path("", include("securite.urls")),
     path("acces/", include("securite.urls_acces")),
+    path("quotidien/", include(quotidien_urls)),
+    path("api/quotidien/", include((quotidien_urls.api_urlpatterns, "quotidien-api"))),
+    path("usagers/", include("usagers.urls")),
+    path("projets/", include("usagers.projet.urls")),
+    path("api/projets/", include("usagers.projet.api_urls")),
+    path("", include("interop.documents.urls")),
+    path("", include("interop.urls")),
+    path("fhir/", include("interop.fhir_api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from securite import access
 from securite.models import Profession, TypeCompte
+from usagers.quotidien import views as quotidien_views
 
 from . import selectors, services
 from .forms import EtablissementForm
@@ -52,9 +53,16 @@ def accueil(request: HttpRequest) -> HttpResponse:
     persona = _persona(user)
     context: dict[str, Any] = {"jour": jour, "persona": persona}
     if persona == "terrain":
-        context["unites_presents"] = selectors.presents_by_unite(user=user, jour=jour)
-    elif persona in ("direction", "secretariat", "technique"):
+        return quotidien_views.ma_journee(request)
+    if persona in ("direction", "secretariat", "technique"):
         context["occupations"] = selectors.occupation_list(user=user, jour=jour)
+    if persona == "direction":
+        from interop import selectors as envois
+        from usagers.projet.selectors import echeances_compter
+
+        context["projets_echeances"] = echeances_compter(user=user, jour=jour)
+        if envois.file_can_manage(user):
+            context["envois"] = envois.file_etat(envois.envois_file(user))
     return render(request, f"dui/accueil_{persona}.html", context)
 
 

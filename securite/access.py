@@ -75,7 +75,7 @@ def current_user(request: HttpRequest) -> Utilisateur:
     return user
 
 
-def _professional(user: AnyUser) -> Utilisateur | None:
+def professional(user: AnyUser) -> Utilisateur | None:
     """The user if it is an active professional account of an organisme, else None."""
     if not isinstance(user, Utilisateur):
         return None
@@ -174,7 +174,7 @@ def _sejours_dans_perimetre(user: Utilisateur) -> QuerySet[Sejour]:
 
 def sejours_en_cours_visibles(user: AnyUser, jour: date) -> QuerySet[Sejour]:
     """Stays current on `jour` in the user's scope (the basis of "who is here today")."""
-    pro = _professional(user)
+    pro = professional(user)
     if pro is None:
         return Sejour.objects.none()
     return (
@@ -187,10 +187,10 @@ def sejours_en_cours_visibles(user: AnyUser, jour: date) -> QuerySet[Sejour]:
 def usagers_visibles(user: AnyUser, jour: date | None = None) -> QuerySet[Usager]:
     """Usagers the user may open: a current or upcoming stay in their scope, a care-team
     membership in force, or a break-the-glass access in progress."""
-    pro = _professional(user)
+    pro = professional(user)
     if pro is None:
         return Usager.objects.none()
-    if Action.LIRE not in _matrix(pro).get(Categorie.ADMINISTRATIF, frozenset()):
+    if Action.LIRE not in matrix_row(pro).get(Categorie.ADMINISTRATIF, frozenset()):
         return Usager.objects.none()
     jour = jour or timezone.localdate()
     now = timezone.now()
@@ -212,7 +212,7 @@ def usagers_visibles(user: AnyUser, jour: date | None = None) -> QuerySet[Usager
 # ---------------------------------------------------------------------------
 # Usagers: categories
 # ---------------------------------------------------------------------------
-def _matrix(user: Utilisateur) -> dict[str, frozenset[str]]:
+def matrix_row(user: Utilisateur) -> dict[str, frozenset[str]]:
     """The profession's row of the matrix, with the organisme's adjustments."""
     row = dict(DEFAULT_MATRIX.get(user.profession, {}))
     for regle in RegleAcces.objects.filter(  # type: ignore[misc]
@@ -230,10 +230,10 @@ def _matrix(user: Utilisateur) -> dict[str, frozenset[str]]:
 def categories_permises(user: AnyUser, usager: Usager, action: str) -> frozenset[str]:
     """Categories of this usager's record the user may read (or write). Does not check the
     scope: callers hold a usager obtained through `usager_get` or `usagers_visibles`."""
-    pro = _professional(user)
+    pro = professional(user)
     if pro is None:
         return frozenset()
-    allowed = {cat for cat, actions in _matrix(pro).items() if action in actions}
+    allowed = {cat for cat, actions in matrix_row(pro).items() if action in actions}
     objections = Opposition.objects.filter(usager=usager).filter(
         Q(profession=pro.profession) | Q(utilisateur=pro)
     )

@@ -37,7 +37,7 @@ def acces_exceptionnel_ouvrir(
     The usager is designated by their local identifier (not searchable by name, so break the
     glass cannot be used to browse the organisme). Heads of service of the establishments
     where the person stays are notified after commit."""
-    if access._professional(acteur) is None:
+    if access.professional(acteur) is None:
         raise ValidationError("Seul un professionnel peut demander un accès exceptionnel.")
     motif = (motif or "").strip()
     if len(motif) < MOTIF_MIN_LENGTH:
@@ -89,7 +89,7 @@ def membre_equipe_ajouter(
     """Add a professional to a usager's care team (needs the right to write administratif)."""
     if not access.usager_can(acteur, usager, Categorie.ADMINISTRATIF, Action.ECRIRE):
         raise ValidationError("Vous ne pouvez pas modifier l'équipe de ce dossier.")
-    if utilisateur.organisme_id != usager.organisme_id or access._professional(utilisateur) is None:
+    if utilisateur.organisme_id != usager.organisme_id or access.professional(utilisateur) is None:
         raise ValidationError({"utilisateur": "Ce professionnel n'appartient pas à l'organisme."})
     with transaction.atomic():
         membre = MembreEquipe(

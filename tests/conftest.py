@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from dui.models import Etablissement, Organisme, Unite
+from securite.authentification.testing import client_verify
 from securite.models import TypeCompte, Utilisateur
 
 from .factories import (
@@ -140,9 +141,35 @@ def admin_technique(world: World) -> Utilisateur:
 
 @pytest.fixture
 def client_for() -> Callable[[Utilisateur], Client]:
+    """A client logged in as the persona, past both factors (password and second factor)."""
+
     def make(user: Utilisateur) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
+        return client_verify(Client(), user)
 
     return make
+
+
+# ---------------------------------------------------------------------------------------------
+# Usager record: the local INSi test peer
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def insi_peer(settings):  # type: ignore[no-untyped-def]
+    """A real INSi SOAP peer on 127.0.0.1 (free port), and the settings pointing at it."""
+    from interop.targets.insi.peer import InsiTestPeer
+
+    with InsiTestPeer() as peer:
+        settings.INSI_ENDPOINT = peer.url
+        yield peer
+
+
+# ---------------------------------------------------------------------------------------------
+# Support plan (usagers/projet): see tests/projet/conftest.py for the plan builders.
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def resident(world: World):  # type: ignore[no-untyped-def]
+    """A person staying in unit A of the EHPAD since 2024 (educateur's and infirmier's unit)."""
+    import datetime
+
+    from .factories import SejourFactory
+
+    return SejourFactory(unite=world.unite_a, date_entree=datetime.date(2024, 1, 15)).usager

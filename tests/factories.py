@@ -105,3 +105,140 @@ class SejourFactory(DjangoModelFactory):
     mode_accueil = ModeAccueil.INTERNAT
     date_entree = datetime.date(2024, 1, 15)
     date_sortie = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Usager record (usagers/models.py)
+# ---------------------------------------------------------------------------------------------
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = "usagers.Contact"
+
+    usager = factory.SubFactory(UsagerFactory)
+    nom = "Durand"
+    prenom = "Paul"
+    lien = "SONC"
+    is_a_prevenir = True
+    telephone = "06 12 34 56 78"
+
+
+class MesureProtectionFactory(DjangoModelFactory):
+    class Meta:
+        model = "usagers.MesureProtection"
+
+    usager = factory.SubFactory(UsagerFactory)
+    type = "curatelle_renforcee"
+    portee = "personne_et_biens"
+    mandataire_nom = "UDAF du Rhône"
+    mandataire_type = "service"
+    date_jugement = datetime.date(2022, 3, 1)
+    date_debut = datetime.date(2022, 3, 15)
+    date_fin = datetime.date(2027, 3, 14)
+
+
+class IdentiteINSFactory(DjangoModelFactory):
+    """An INS of the test namespace (OID .10), as INSi would return it."""
+
+    class Meta:
+        model = "usagers.IdentiteINS"
+
+    usager = factory.SubFactory(UsagerFactory)
+    matricule = "240056912301716"
+    oid = "1.2.250.1.213.1.4.10"
+    methode = "insi_traits"
+    recupere_le = factory.LazyFunction(lambda: datetime.datetime.now(tz=datetime.UTC))
+
+
+# ---------------------------------------------------------------------------------------------
+# Support plan (usagers/projet): content rows; plans themselves are built through the services
+# (tests/projet/conftest.py) so that lifecycle rules hold in every test.
+# ---------------------------------------------------------------------------------------------
+def _type_projet(code: str):  # type: ignore[no-untyped-def]
+    from usagers.projet.models import TypeProjet
+
+    return TypeProjet.objects.get(code=code)
+
+
+class ProjetFactory(DjangoModelFactory):
+    """A draft plan of a person staying in `sejour`'s unit (type PPA)."""
+
+    class Meta:
+        model = "projet.ProjetPersonnalise"
+
+    class Params:
+        sejour = factory.SubFactory(SejourFactory)
+
+    usager = factory.SelfAttribute("sejour.usager")
+    etablissement = factory.SelfAttribute("sejour.etablissement")
+    type_projet = factory.LazyFunction(lambda: _type_projet("PPA"))
+    titre = "Projet personnalisé d'accompagnement"
+    referent = factory.SubFactory(
+        UtilisateurFactory, organisme=factory.SelfAttribute("..usager.organisme")
+    )
+    date_debut = datetime.date(2025, 1, 15)
+
+
+# ---------------------------------------------------------------------------------------------
+# Daily support (usagers/quotidien): rows as the services would write them, for reads and
+# fixtures; the services themselves are tested through their own calls.
+# ---------------------------------------------------------------------------------------------
+class TransmissionFactory(DjangoModelFactory):
+    class Meta:
+        model = "quotidien.Transmission"
+
+    usager = factory.SubFactory(UsagerFactory)
+    auteur = factory.SubFactory(
+        UtilisateurFactory, organisme=factory.SelfAttribute("..usager.organisme")
+    )
+    ecrite_le = factory.LazyFunction(lambda: datetime.datetime.now(tz=datetime.UTC))
+    categorie = "educatif"
+    cible = "Sommeil"
+    donnees = "Réveillée à 3 h, angoissée, demande sa fille."
+    actions = "Présence rassurante, tisane."
+    resultats = "Rendormie vers 4 h."
+
+
+class ObservationFactory(DjangoModelFactory):
+    class Meta:
+        model = "quotidien.Observation"
+
+    usager = factory.SubFactory(UsagerFactory)
+    auteur = factory.SubFactory(
+        UtilisateurFactory, organisme=factory.SelfAttribute("..usager.organisme")
+    )
+    type = "temperature"
+    categorie = "soins"
+    mesuree_le = factory.LazyFunction(lambda: datetime.datetime.now(tz=datetime.UTC))
+    valeur = 37
+    is_anormale = False
+
+
+class EvenementIndesirableFactory(DjangoModelFactory):
+    class Meta:
+        model = "quotidien.EvenementIndesirable"
+
+    class Params:
+        sejour = factory.SubFactory(SejourFactory)
+
+    usager = factory.SelfAttribute("sejour.usager")
+    etablissement = factory.SelfAttribute("sejour.etablissement")
+    declarant = factory.SubFactory(
+        UtilisateurFactory, organisme=factory.SelfAttribute("..etablissement.organisme")
+    )
+    survenu_le = factory.LazyFunction(lambda: datetime.datetime.now(tz=datetime.UTC))
+    type = "chute"
+    gravite = 2
+    recit = "Chute dans la salle de bains, relevée par l'aide-soignante."
+
+
+class AbsencePrevueFactory(DjangoModelFactory):
+    class Meta:
+        model = "quotidien.AbsencePrevue"
+
+    usager = factory.SubFactory(UsagerFactory)
+    debut = datetime.date(2026, 7, 1)
+    fin = datetime.date(2026, 7, 14)
+    motif = "vacances"
+    cree_par = factory.SubFactory(
+        UtilisateurFactory, organisme=factory.SelfAttribute("..usager.organisme")
+    )

@@ -80,6 +80,7 @@ def test_compose_file_has_the_production_services_with_health_checks():
         assert env["CELERY_BROKER_URL"].startswith("redis://")
         assert "SECRET_KEY" not in env, "secrets come from a file, not the compose file"
         assert env["SECRET_KEY_FILE"].startswith("/run/secrets/")
+        assert env["DUI_ENCRYPTION_KEYS_FILE"].startswith("/run/secrets/")
     assert "gunicorn" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "dui", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "dui", "beat"]

@@ -6,8 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dui.models import Etablissement, WorkerHeartbeat
+from securite.authentification.second_factor import totp_code_now
 from tests.factories import SejourFactory
 
 
@@ -39,13 +41,15 @@ def test_login_page_lists_one_demo_account_per_persona_in_demo_mode(db, settings
         assert f"<code>{username}</code>" in content
 
 
-def test_login_with_password_then_logout(world, educateur):
+def test_login_with_password_and_second_factor_then_logout(world, educateur):
+    device = TOTPDevice.objects.create(user=educateur, name="Téléphone")
     client = Client()
     response = client.post(
         reverse("securite:login"),
         {"username": "educateur", "password": "Mot-de-passe-de-test-2026"},
     )
-    assert response.status_code == 302
+    assert response["Location"] == reverse("securite:verification")
+    client.post(reverse("securite:verification"), {"code": totp_code_now(device.key)})
     assert client.get(reverse("dui:accueil")).status_code == 200
     client.post(reverse("securite:logout"))
     assert client.get(reverse("dui:accueil")).status_code == 302
@@ -105,7 +109,11 @@ def test_home_query_count_does_not_grow_with_people(
     client = client_for(educateur)
     for _ in range(30):
         SejourFactory(unite=world.unite_a)
-    with django_assert_max_num_queries(8):
+    # "Ma journée" (usagers/quotidien): people, agenda, handover and alerts; the budget and
+    # its breakdown live in tests/quotidien/test_views.py.
+    from tests.quotidien.test_views import MA_JOURNEE_REQUETES
+
+    with django_assert_max_num_queries(MA_JOURNEE_REQUETES):
         client.get(reverse("dui:accueil"))
 
 

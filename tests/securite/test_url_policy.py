@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from securite.models import AuditAction, EvenementAudit
 from tests.factories import SejourFactory
+from tests.interop.peers.routes import ENVOIS_NO_USAGER_DATA, ENVOIS_USAGER_ROUTES
+from tests.projet.routes import PROJET_NO_USAGER_DATA, PROJET_USAGER_ROUTES
 
 # Routes that never show usager data (organisation, account, technical pages).
 NO_USAGER_DATA = {
@@ -26,6 +28,47 @@ NO_USAGER_DATA = {
     "dui:api-docs",
     "securite:*",
     "acces:bris-de-glace",
+    # Received files not yet tied to a person: identity-vigilance roles of the organisme only
+    # (tested in tests/interop/test_documents.py).
+    "documents:quarantaine",
+    "documents:rapprochements",
+    "fhir:metadata",
+    "fhir:patient-search",  # filtered by securite.access.usagers_visibles (tests/interop)
+    # Lists, searches and admissions: filtered by usagers_visibles or creating a record
+    # (tests/usagers/test_views.py, test_api.py).
+    "usagers:list",
+    "usagers:recherche",
+    "usagers:admission",
+    "usagers:admission-sejour",
+    "dui:usagers-api:list",
+    "dui:usagers-api:recherche",
+    # POST-only operations on one usager: usager_get(..., action=ECRIRE), 404 out of scope
+    # (tested in tests/usagers/test_api.py); the photo goes through usager_consulter.
+    "usagers:photo",
+    "dui:usagers-api:justificatifs",
+    "dui:usagers-api:insi",
+    "dui:usagers-api:insi-retenir",
+    "dui:usagers-api:sejours",
+    "dui:usagers-api:sejour-sortie",
+    "dui:usagers-api:entourage",
+    "dui:usagers-api:protection",
+    "dui:usagers-api:orientation",
+    "dui:usagers-api:evaluations",
+    "dui:usagers-api:fusion",
+    # Daily support (usagers/quotidien): lists over the user's units or establishments, built
+    # on securite.access, each person shown leaving a reading (tests/quotidien/test_views.py);
+    # the handover mark carries no usager data; event creation is POST-only (usager_get per
+    # person in the service, tests/quotidien/test_api.py); totals are counts.
+    "quotidien:releve",
+    "quotidien:semaine",
+    "quotidien:evenement-nouveau",
+    "quotidien:incidents",
+    "quotidien:incident-nouveau",
+    "quotidien-api:ma-journee",
+    "quotidien-api:semaine",
+    "quotidien-api:evenements",
+    "quotidien-api:incidents",
+    "quotidien-api:presence-totaux",
 }
 
 
@@ -34,12 +77,155 @@ def _usager_kwargs(world: Any) -> dict[str, Any]:
     return {"pk": usager.pk, "_usager": usager}
 
 
+def _fhir_patient_kwargs(world: Any) -> dict[str, Any]:
+    usager = SejourFactory(unite=world.unite_a).usager
+    return {"id": usager.pk, "_usager": usager}
+
+
+def _document_recu_kwargs(world: Any) -> dict[str, Any]:
+    """A received N1 document (administrative category) of an EHPAD resident."""
+    import base64
+
+    from interop.builders import cda
+    from interop.documents.models import DocumentRecu
+    from tests.interop import personas
+
+    usager = SejourFactory(unite=world.unite_a).usager
+    raw = cda.cda_n1(
+        document=personas.document(),
+        patient=personas.VALIDEE_SANS_INS,
+        auteur=personas.MEDECIN,
+        responsable=personas.MEDECIN,
+        structure=personas.EHPAD,
+        sejour=None,
+        pdf=personas.pdf_minimal(),
+    )
+    document = DocumentRecu.objects.create(
+        organisme=usager.organisme,
+        usager=usager,
+        categorie="administratif",
+        type_code="80788-3",
+        titre="Projet personnalisé",
+        identifiant="2.25.1",
+        has_pdf=True,
+        contenu=base64.b64encode(raw).decode(),
+        sha256="0" * 64,
+        taille=len(raw),
+    )
+    return {"pk": document.pk, "_usager": usager}
+
+
+def _sejour_kwargs(world: Any) -> dict[str, Any]:
+    sejour = SejourFactory(unite=world.unite_a)
+    return {"pk": sejour.usager.pk, "sejour_pk": sejour.pk, "_usager": sejour.usager}
+
+
+def _contact_kwargs(world: Any) -> dict[str, Any]:
+    from tests.factories import ContactFactory
+
+    usager = SejourFactory(unite=world.unite_a).usager
+    return {"pk": usager.pk, "contact_pk": ContactFactory(usager=usager).pk, "_usager": usager}
+
+
+def _mesure_kwargs(world: Any) -> dict[str, Any]:
+    from tests.factories import MesureProtectionFactory
+
+    usager = SejourFactory(unite=world.unite_a).usager
+    mesure = MesureProtectionFactory(usager=usager)
+    return {"pk": usager.pk, "mesure_pk": mesure.pk, "_usager": usager}
+
+
+def _transmission_kwargs(world: Any) -> dict[str, Any]:
+    from tests.factories import TransmissionFactory
+
+    usager = SejourFactory(unite=world.unite_a).usager
+    return {"pk": TransmissionFactory(usager=usager).pk, "_usager": usager}
+
+
+def _evenement_kwargs(world: Any) -> dict[str, Any]:
+    import datetime
+
+    from usagers.quotidien.models import Evenement, Participant
+
+    sejour = SejourFactory(unite=world.unite_a)
+    debut = datetime.datetime(2026, 5, 4, 10, tzinfo=datetime.UTC)
+    evenement = Evenement.objects.create(
+        etablissement=world.ehpad,
+        unite=world.unite_a,
+        titre="Atelier mémoire",
+        nature="activite",
+        debut=debut,
+        fin=debut + datetime.timedelta(hours=1),
+        cree_par=_auteur(world),
+    )
+    Participant.objects.create(
+        evenement=evenement, usager=sejour.usager, debut=debut, categorie=evenement.categorie
+    )
+    return {"pk": evenement.pk, "_usager": sejour.usager}
+
+
+def _auteur(world: Any) -> Any:
+    from tests.factories import UtilisateurFactory
+
+    return UtilisateurFactory(organisme=world.organisme)
+
+
+def _incident_kwargs(world: Any) -> dict[str, Any]:
+    from tests.factories import EvenementIndesirableFactory
+
+    incident = EvenementIndesirableFactory(sejour=SejourFactory(unite=world.unite_a))
+    return {"pk": incident.pk, "_usager": incident.usager}
+
+
 # Routes that show one usager's data: name -> builder of the URL kwargs (and the usager).
 USAGER_ROUTES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "acces:consultations": _usager_kwargs,
+    "documents:usager-documents": _usager_kwargs,
+    "documents:document": _document_recu_kwargs,
+    "documents:document-pdf": _document_recu_kwargs,
+    "fhir:patient-read": _fhir_patient_kwargs,
+    "usagers:detail": _usager_kwargs,
+    "usagers:modifier": _usager_kwargs,
+    "usagers:admission-justificatif": _usager_kwargs,
+    "usagers:admission-insi": _usager_kwargs,
+    "usagers:sejour-creer": _usager_kwargs,
+    "usagers:sejour-cloturer": _sejour_kwargs,
+    "usagers:contact-creer": _usager_kwargs,
+    "usagers:contact-modifier": _contact_kwargs,
+    "usagers:mesure-creer": _usager_kwargs,
+    "usagers:mesure-modifier": _mesure_kwargs,
+    "usagers:decision-creer": _usager_kwargs,
+    "usagers:evaluation-creer": _usager_kwargs,
+    "usagers:fusion": _usager_kwargs,
+    "dui:usagers-api:detail": _usager_kwargs,
+    "quotidien:fil": _usager_kwargs,
+    "quotidien:transmission-nouvelle": _usager_kwargs,
+    "quotidien:transmission-complement": _transmission_kwargs,
+    "quotidien:observations": _usager_kwargs,
+    "quotidien:observations-saisie": _usager_kwargs,
+    "quotidien:absence-nouvelle": _usager_kwargs,
+    "quotidien:presence": _usager_kwargs,
+    "quotidien:evenement": _evenement_kwargs,
+    "quotidien:incident": _incident_kwargs,
+    "quotidien:incident-signalement": _incident_kwargs,
+    "quotidien-api:chronologie": _usager_kwargs,
+    "quotidien-api:transmissions": _usager_kwargs,
+    "quotidien-api:transmission": _transmission_kwargs,
+    "quotidien-api:transmission-complements": _transmission_kwargs,
+    "quotidien-api:observations": _usager_kwargs,
+    "quotidien-api:absences": _usager_kwargs,
+    "quotidien-api:presences": _usager_kwargs,
+    "quotidien-api:incident": _incident_kwargs,
+    "quotidien-api:incident-etapes": _incident_kwargs,
 }
 # Which persona is "in scope" for each route (default: the head of service of the EHPAD).
-IN_SCOPE_PERSONA = {"acces:consultations": "chef_service"}
+IN_SCOPE_PERSONA = {"acces:consultations": "chef_service", "usagers:evaluation-creer": "medecin"}
+# Support plan (usagers/projet): classified in tests/projet/routes.py.
+NO_USAGER_DATA |= PROJET_NO_USAGER_DATA
+USAGER_ROUTES.update(PROJET_USAGER_ROUTES)
+# Outbox (interop): classified in tests/interop/peers/routes.py.
+NO_USAGER_DATA |= ENVOIS_NO_USAGER_DATA
+USAGER_ROUTES.update(ENVOIS_USAGER_ROUTES)
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
