@@ -15,6 +15,8 @@ The rules, one per line below:
 Families and technical administrators never reach usager data through this door.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -239,6 +241,63 @@ def categories_permises(user: AnyUser, usager: Usager, action: str) -> frozenset
     )
     allowed -= set(objections.values_list("categorie", flat=True))
     return frozenset(allowed)
+
+
+def categories_profession(user: AnyUser, action: str) -> frozenset[str]:
+    """Categories the user's profession may `action` (the matrix row, with the organisme's
+    adjustments), before any person's objection."""
+    pro = professional(user)
+    if pro is None:
+        return frozenset()
+    return frozenset(cat for cat, actions in matrix_row(pro).items() if action in actions)
+
+
+@dataclass(frozen=True)
+class Droits:
+    """Categories of one person's record a user may read and write."""
+
+    lecture: frozenset[str]
+    ecriture: frozenset[str]
+
+
+def droits_par_usager(user: AnyUser, usager_ids: Iterable[int]) -> dict[int, Droits]:
+    """For each usager, the categories the user may read and write (same rule as
+    `categories_permises`: the profession's row minus the person's objections), in two
+    queries whatever the number of usagers. Does not check the scope: callers pass usagers
+    obtained through securite.access."""
+    ids = list(usager_ids)
+    pro = professional(user)
+    if pro is None or not ids:
+        return dict.fromkeys(ids, Droits(frozenset(), frozenset()))
+    matrix = matrix_row(pro)
+    lecture = frozenset(c for c, actions in matrix.items() if Action.LIRE in actions)
+    ecriture = frozenset(c for c, actions in matrix.items() if Action.ECRIRE in actions)
+    refused: dict[int, set[str]] = {}
+    objections = (
+        Opposition.objects.filter(usager_id__in=ids)
+        .filter(Q(profession=pro.profession) | Q(utilisateur=pro))
+        .values_list("usager_id", "categorie")
+    )
+    for usager_id, categorie in objections:
+        refused.setdefault(usager_id, set()).add(categorie)
+    return {
+        i: Droits(lecture - refused.get(i, set()), ecriture - refused.get(i, set())) for i in ids
+    }
+
+
+def droits(user: AnyUser, usager: Usager) -> Droits:
+    """The categories of one person's record the user may read and write (two queries)."""
+    return droits_par_usager(user, [usager.pk])[usager.pk]
+
+
+def categories_par_usager(
+    user: AnyUser, usager_ids: Iterable[int], action: str
+) -> dict[int, frozenset[str]]:
+    """`categories_permises` for many usagers, in two queries."""
+    return {
+        i: d.ecriture if action == Action.ECRIRE else d.lecture
+        for i, d in droits_par_usager(user, usager_ids).items()
+    }
 
 
 def usager_can(user: AnyUser, usager: Usager, categorie: str, action: str) -> bool:

@@ -6,6 +6,7 @@ import pytest
 from django.http import Http404
 
 from securite import access
+from securite.models import Action, Categorie, Opposition
 from tests.factories import SejourFactory
 
 JOUR = datetime.date(2026, 6, 1)
@@ -71,3 +72,39 @@ def test_stay_without_unit_is_visible_to_establishment_staff_only(world, medecin
     assert list(access.usagers_visibles(medecin, JOUR)) == [sejour.usager]
     assert not access.usagers_visibles(educateur, JOUR).exists()
     assert not access.sejours_en_cours_visibles(educateur, JOUR).exists()
+
+
+PERSONAS = ["educateur", "infirmier", "medecin", "chef_service", "directeur", "secretaire"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", [Action.LIRE, Action.ECRIRE])
+def test_bulk_categories_agree_with_the_policy_usager_by_usager(request, world, persona, action):
+    user = request.getfixturevalue(persona)
+    usagers = [SejourFactory(unite=world.unite_a).usager for _ in range(3)]
+    Opposition.objects.create(
+        usager=usagers[0],
+        categorie=Categorie.SOINS,
+        profession=user.profession,
+        exprimee_par="La personne",
+        date=datetime.date(2026, 1, 2),
+    )
+    Opposition.objects.create(
+        usager=usagers[1],
+        categorie=Categorie.EDUCATIF,
+        utilisateur=user,
+        exprimee_par="Son tuteur",
+        date=datetime.date(2026, 1, 2),
+    )
+    bulk = access.categories_par_usager(user, [u.pk for u in usagers], action)
+    for usager in usagers:
+        assert bulk[usager.pk] == access.categories_permises(user, usager, action), usager
+
+
+def test_bulk_categories_are_empty_for_families_and_technical_accounts(
+    world, famille, admin_technique, resident
+):
+    for user in (famille, admin_technique):
+        assert access.categories_par_usager(user, [resident.pk], Action.LIRE) == {
+            resident.pk: frozenset()
+        }

@@ -10,7 +10,14 @@ from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
-from securite.audit import GENESIS, audit_purge, audit_record, audit_verify, row_hash
+from securite.audit import (
+    GENESIS,
+    audit_purge,
+    audit_record,
+    audit_record_many,
+    audit_verify,
+    row_hash,
+)
 from securite.models import AuditAction, EvenementAudit
 from tests.factories import SejourFactory
 
@@ -124,3 +131,32 @@ def test_retention_purge_keeps_the_chain_verifiable(chain):
 def test_unknown_action_is_refused(world, educateur):
     with pytest.raises(ValueError):
         audit_record(acteur=educateur, action="lecture-rapide")
+
+
+def test_bulk_readings_chain_with_single_rows_and_verify(world, chef_service, resident):
+    others = [SejourFactory(unite=world.unite_a).usager for _ in range(3)]
+    audit_record(acteur=chef_service, action=AuditAction.LECTURE, usager=resident)
+    count = audit_record_many(
+        acteur=chef_service,
+        usager_ids=[u.pk for u in others] + [others[0].pk],
+        objet_type="quotidien.ma_journee",
+        champs=("transmissions",),
+    )
+    audit_record(acteur=chef_service, action=AuditAction.LECTURE, usager=resident)
+    assert count == 3  # one row per person, duplicates merged
+    rows = EvenementAudit.objects.filter(objet_type="quotidien.ma_journee")
+    assert sorted(rows.values_list("usager_id", flat=True)) == sorted(u.pk for u in others)
+    assert all(r.champs == ["transmissions"] and r.role == "chef_service" for r in rows)
+    assert list(audit_verify()) == []
+
+
+def test_bulk_readings_are_flagged_under_break_the_glass(world, educateur_ime, resident):
+    from securite.services import acces_exceptionnel_ouvrir
+
+    acces_exceptionnel_ouvrir(
+        acteur=educateur_ime,
+        identifiant_local=resident.identifiant_local,
+        motif="Remplacement au pied levé dans l'unité A",
+    )
+    audit_record_many(acteur=educateur_ime, usager_ids=[resident.pk], objet_type="quotidien.fil")
+    assert EvenementAudit.objects.get(objet_type="quotidien.fil").is_bris_glace

@@ -17,13 +17,13 @@ from rest_framework.views import APIView
 
 from dui.models import Etablissement
 from securite import access
-from securite.audit import audit_record, audit_refusal
+from securite.audit import audit_record, audit_record_many, audit_refusal
 from securite.models import Action, AuditAction, Categorie, Utilisateur
 from usagers.models import Usager
 from usagers.projet.models import Objectif
 
 from . import selectors, services
-from .acces import audit_lectures, incident_can_manage, incident_get, incidents_visibles
+from .acces import incident_can_manage, incident_get, incidents_visibles
 from .models import (
     AbsencePrevue,
     DemiJournee,
@@ -637,7 +637,7 @@ class SemaineApi(APIView):
         semaine = selectors.semaine_unite(
             user=user, unite=unite, lundi=jour - timedelta(days=jour.weekday())
         )
-        audit_lectures(
+        audit_record_many(
             acteur=user,
             usager_ids=[ligne.usager.pk for ligne in semaine.lignes],
             objet_type="quotidien.semaine",
@@ -688,7 +688,7 @@ class MaJourneeApi(APIView):
         """The field professional's day: people of their units, agenda, handover, alerts."""
         user = access.current_user(request)
         journee = selectors.ma_journee(user=user)
-        audit_lectures(
+        audit_record_many(
             acteur=user,
             usager_ids=journee.usager_ids_lus,
             objet_type="quotidien.ma_journee",
@@ -748,7 +748,7 @@ class IncidentListApi(APIView):
             .select_related("declarant")
             .order_by("-survenu_le", "-pk")[:100]
         )
-        audit_lectures(
+        audit_record_many(
             acteur=user,
             usager_ids=[i.usager_id for i in rows if i.usager_id],
             objet_type="quotidien.incidents",

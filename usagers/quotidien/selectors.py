@@ -24,12 +24,7 @@ from usagers.projet.access import CATEGORIE as PROJET_CATEGORIE
 from usagers.projet.models import STATUTS_EN_VIGUEUR, ProjetPersonnalise
 
 from . import presence
-from .acces import (
-    categories_par_usager,
-    droits_par_usager,
-    incident_can_manage,
-    incidents_visibles,
-)
+from .acces import incident_can_manage, incidents_visibles
 from .models import (
     EVENEMENT_DUREE_MAX,
     AbsencePrevue,
@@ -169,7 +164,7 @@ def ma_journee(*, user: Utilisateur, maintenant: datetime | None = None) -> MaJo
         .order_by("usager__nom_naissance", "usager__premier_prenom_naissance", "pk")
     )
     ids = sorted({s.usager_id for s in sejours})
-    droits = droits_par_usager(user, ids)
+    droits = access.droits_par_usager(user, ids)
     lecture = {i: d.lecture for i, d in droits.items()}
 
     absences: dict[int, list[AbsencePrevue]] = defaultdict(list)
@@ -761,7 +756,7 @@ def semaine_unite(*, user: Utilisateur, unite: Unite, lundi: date) -> SemaineUni
         .order_by("usager__nom_naissance", "usager__premier_prenom_naissance", "date_entree")
     )
     ids = sorted({s.usager_id for s in sejours})
-    lecture = categories_par_usager(user, ids, Action.LIRE)
+    lecture = access.categories_par_usager(user, ids, Action.LIRE)
     absences: dict[int, list[AbsencePrevue]] = defaultdict(list)
     for absence in AbsencePrevue.objects.filter(
         usager_id__in=ids, debut__lte=dimanche, fin__gte=lundi

@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from dui.models import Etablissement, Unite
 from securite import access
-from securite.audit import audit_record
+from securite.audit import audit_record, audit_record_many
 from securite.models import Action, AuditAction, Categorie, Utilisateur
 from usagers.models import Sejour, Usager
 from usagers.projet.models import STATUTS_EN_VIGUEUR, Objectif
 
 from . import notifications, plausibilite, presence
-from .acces import audit_lectures, categories_par_usager, incident_can_manage, incidents_visibles
+from .acces import incident_can_manage, incidents_visibles
 from .models import (
     EVENEMENT_DUREE_MAX,
     AbsencePrevue,
@@ -609,7 +609,7 @@ def evenement_creer(
             .filter(pk__in=[u.pk for u in usagers])
             .values_list("pk", flat=True)
         )
-        ecriture = categories_par_usager(acteur, [u.pk for u in usagers], Action.ECRIRE)
+        ecriture = access.categories_par_usager(acteur, [u.pk for u in usagers], Action.ECRIRE)
         for usager in usagers:
             if usager.pk not in visibles:
                 errors.setdefault("usagers", []).append(f"{usager} n'est pas dans votre périmètre.")
@@ -661,7 +661,7 @@ def evenement_creer(
                     for p in professionnels
                 ]
             )
-        audit_lectures(
+        audit_record_many(
             acteur=acteur,
             usager_ids=[u.pk for u in usagers],
             objet_type=Evenement._meta.label,
@@ -686,7 +686,7 @@ def evenement_statut_changer(
     if statut not in StatutEvenement.values:
         raise ValidationError("Statut inconnu.")
     usager_ids = list(evenement.participants.values_list("usager_id", flat=True))
-    ecriture = categories_par_usager(acteur, usager_ids, Action.ECRIRE)
+    ecriture = access.categories_par_usager(acteur, usager_ids, Action.ECRIRE)
     visibles = set(
         access.usagers_visibles(acteur).filter(pk__in=usager_ids).values_list("pk", flat=True)
     )
@@ -705,7 +705,7 @@ def evenement_statut_changer(
         targets = Evenement.objects.filter(serie=evenement.serie, debut__gte=evenement.debut)
     with transaction.atomic():
         count = targets.exclude(statut=statut).update(statut=statut)
-        audit_lectures(
+        audit_record_many(
             acteur=acteur,
             usager_ids=usager_ids,
             objet_type=Evenement._meta.label,

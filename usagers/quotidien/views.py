@@ -18,19 +18,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from securite import access
-from securite.audit import audit_record, audit_refusal
+from securite.audit import audit_record, audit_record_many, audit_refusal
 from securite.models import Action, AuditAction, Categorie, Utilisateur
 from usagers.models import Usager
 from usagers.projet.models import Objectif
 
-from . import acces, charts, selectors, services
-from .acces import (
-    audit_lectures,
-    categories_profession,
-    incident_can_manage,
-    incident_get,
-    incidents_visibles,
-)
+from . import charts, selectors, services
+from .acces import incident_can_manage, incident_get, incidents_visibles
 from .forms import (
     AbsenceForm,
     ChronologieFiltreForm,
@@ -83,11 +77,11 @@ def _retour(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _usager_page(request: HttpRequest, pk: int) -> tuple[Utilisateur, Usager, acces.Droits]:
+def _usager_page(request: HttpRequest, pk: int) -> tuple[Utilisateur, Usager, access.Droits]:
     """A person's page: the policy check (404 and a refusal in the audit) and the rights."""
     user = access.current_user(request)
     usager = access.usager_get(user, pk, request=request)
-    return user, usager, acces.droits(user, usager)
+    return user, usager, access.droits(user, usager)
 
 
 def _afficher(
@@ -135,7 +129,7 @@ def ma_journee(request: HttpRequest) -> HttpResponse:
     """Home of field professionals (called by dui.views.accueil)."""
     user = access.current_user(request)
     journee = selectors.ma_journee(user=user)
-    audit_lectures(
+    audit_record_many(
         acteur=user,
         usager_ids=journee.usager_ids_lus,
         objet_type="quotidien.ma_journee",
@@ -173,7 +167,7 @@ def usager_fil(request: HttpRequest, pk: int) -> HttpResponse:
     """The person's timeline: everything the user may read, newest first, filtered."""
     user = access.current_user(request)
     usager = access.usager_get(user, pk, request=request)
-    droits = acces.droits(user, usager)
+    droits = access.droits(user, usager)
     filtre = ChronologieFiltreForm(
         request.GET or None, categories=selectors.categories_choices(droits.lecture)
     )
@@ -288,7 +282,7 @@ def transmission_complement(request: HttpRequest, pk: int) -> HttpResponse:
         categorie=original.categorie,
         request=request,
     )
-    droits = acces.droits(user, usager)
+    droits = access.droits(user, usager)
     form = ComplementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -410,7 +404,7 @@ def agenda_semaine(request: HttpRequest, pk: int) -> HttpResponse:
     unite = _unite_or_404(request, user, pk)
     lundi = _lundi(request.GET.get("semaine"))
     semaine = selectors.semaine_unite(user=user, unite=unite, lundi=lundi)
-    audit_lectures(
+    audit_record_many(
         acteur=user,
         usager_ids=[ligne.usager.pk for ligne in semaine.lignes],
         objet_type="quotidien.semaine",
@@ -442,7 +436,7 @@ def evenement_nouveau(request: HttpRequest, pk: int) -> HttpResponse:
     professionnels = Utilisateur.objects.filter(
         is_active=True, organisme=user.organisme, professionnel__isnull=False
     ).order_by("last_name", "first_name")
-    ecriture = categories_profession(user, Action.ECRIRE)
+    ecriture = access.categories_profession(user, Action.ECRIRE)
     initial = {}
     if request.GET.get("usager"):
         initial["usagers"] = [request.GET["usager"]]
@@ -516,7 +510,7 @@ def evenement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Agenda mis à jour.")
         return redirect(reverse("quotidien:evenement", args=[evenement.pk]))
-    audit_lectures(
+    audit_record_many(
         acteur=user,
         usager_ids=[p.usager_id for p in participants],
         objet_type=Evenement._meta.label,
@@ -606,7 +600,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     for incident in page:
         incident.a_faire = selectors.incident_a_faire(incident, today)  # type: ignore[attr-defined]
-    audit_lectures(
+    audit_record_many(
         acteur=user,
         usager_ids=[i.usager_id for i in page if i.usager_id],
         objet_type="quotidien.incidents",
