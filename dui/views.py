@@ -59,8 +59,10 @@ def accueil(request: HttpRequest) -> HttpResponse:
     if persona == "direction":
         from interop import selectors as envois
         from usagers.projet.selectors import echeances_compter
+        from usagers.quotidien.selectors import incidents_compter
 
         context["projets_echeances"] = echeances_compter(user=user, jour=jour)
+        context["incidents"] = incidents_compter(user=user, jour=jour)
         if envois.file_can_manage(user):
             context["envois"] = envois.file_etat(envois.envois_file(user))
     return render(request, f"dui/accueil_{persona}.html", context)

@@ -297,3 +297,50 @@ def test_the_week_of_a_unit_shows_presence_and_agenda_per_day(world, educateur, 
         True,
     ]
     assert semaine.presents_par_jour == [1.0, 1.0, 1.0, 2.0, 1.5, 1.0, 1.0]
+
+
+def test_director_dashboard_counts_incidents_to_follow_late_eigs_and_recent_ones(
+    world, directeur, chef_service, educateur
+):
+    from usagers.quotidien.models import StatutIncident, add_months
+    from usagers.quotidien.selectors import incident_a_faire, incidents_compter
+
+    jour = datetime.date(2026, 6, 15)
+    UTC = datetime.UTC
+    dt = datetime.datetime
+    ehpad = SejourFactory(unite=world.unite_a)
+    ime = SejourFactory(unite=world.unite_ime)
+    recent = dt(2026, 6, 10, 9, tzinfo=UTC)
+    EvenementIndesirableFactory(sejour=ehpad, declare_le=recent)  # declared: to follow
+    late = EvenementIndesirableFactory(
+        sejour=ehpad,
+        is_eigs=True,
+        eigs_partie1_le=dt(2026, 3, 14, 10, tzinfo=UTC),  # part 2 was due on 14 June
+        statut=StatutIncident.EN_ANALYSE,
+        declare_le=dt(2026, 3, 14, 9, tzinfo=UTC),
+    )
+    on_time = EvenementIndesirableFactory(
+        sejour=ime,
+        is_eigs=True,
+        eigs_partie1_le=dt(2026, 3, 15, 10, tzinfo=UTC),  # due on 15 June: today, not late
+        statut=StatutIncident.EN_ANALYSE,
+        declare_le=dt(2026, 3, 15, 9, tzinfo=UTC),
+    )
+    EvenementIndesirableFactory(
+        sejour=ime, statut=StatutIncident.CLOS, declare_le=recent, clos_le=recent
+    )
+    assert (
+        add_months(datetime.date(2026, 3, 14), 3)
+        < jour
+        <= add_months(datetime.date(2026, 3, 15), 3)
+    )
+    assert "en retard" in incident_a_faire(late, jour)
+    assert "en retard" not in incident_a_faire(on_time, jour)
+
+    counts = incidents_compter(user=directeur, jour=jour)
+    assert (counts.a_suivre, counts.eigs_en_retard, counts.declares_30_jours) == (3, 1, 2)
+    # The head of service of the EHPAD: the EHPAD's events only.
+    chef = incidents_compter(user=chef_service, jour=jour)
+    assert (chef.a_suivre, chef.eigs_en_retard, chef.declares_30_jours) == (2, 1, 1)
+    # An educator sees only what they declared.
+    assert incidents_compter(user=educateur, jour=jour).a_suivre == 0

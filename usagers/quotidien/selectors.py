@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from dui.models import Etablissement, Unite
@@ -37,6 +37,7 @@ from .models import (
     SourcePresence,
     StatutIncident,
     Transmission,
+    add_months,
 )
 
 # "Ma journée": the handover shows at least the last day, and at most this many notes (the
@@ -362,6 +363,51 @@ def incidents_a_suivre(user: Utilisateur) -> list[EvenementIndesirable]:
         incident.a_faire = incident_a_faire(incident, today)  # type: ignore[attr-defined]
         result.append(incident)
     return result
+
+
+@dataclass(frozen=True)
+class IncidentsCompteurs:
+    """Counts of the director's dashboard."""
+
+    a_suivre: int
+    eigs_en_retard: int
+    declares_30_jours: int
+
+
+def incidents_compter(*, user: Utilisateur, jour: date) -> IncidentsCompteurs:
+    """Adverse events the user may see: with a step to do, serious events whose second part
+    is late (three months after the first), declared in the last 30 days. One query."""
+    visibles = incidents_visibles(user)
+    a_suivre = (
+        Q(statut=StatutIncident.DECLARE)
+        | Q(is_eigs=True, eigs_partie2_le__isnull=True)
+        | Q(signalement_nature__gt="", signalement_le__isnull=True)
+    )
+    # add_months(partie 1, 3) < jour  <=>  partie 1 < jour - 3 months (same month arithmetic).
+    limite = datetime.combine(
+        add_months(jour, -3), time.min, tzinfo=timezone.get_current_timezone()
+    )
+    counts = visibles.aggregate(
+        a_suivre=Count("pk", filter=a_suivre & ~Q(statut=StatutIncident.CLOS)),
+        eigs_en_retard=Count(
+            "pk",
+            filter=Q(
+                is_eigs=True,
+                eigs_partie2_le__isnull=True,
+                eigs_partie1_le__lt=limite,
+            )
+            & ~Q(statut=StatutIncident.CLOS),
+        ),
+        declares_30_jours=Count(
+            "pk",
+            filter=Q(
+                declare_le__gte=datetime.combine(
+                    jour - timedelta(days=30), time.min, tzinfo=timezone.get_current_timezone()
+                )
+            ),
+        ),
+    )
+    return IncidentsCompteurs(**counts)
 
 
 def incident_a_faire(incident: EvenementIndesirable, today: date) -> str:
