@@ -157,12 +157,14 @@ def django_setup(env: dict[str, str]) -> None:
     django.setup()
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
+def _manage(env: dict[str, str], *args: str) -> str:
+    """Run a management command with the bench environment; its standard output."""
     result = subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if result.returncode != 0:
         raise BenchError(f"manage.py {' '.join(args)} a échoué :\n{result.stderr[-3000:]}")
+    return result.stdout
 
 
 def data_prepare(config: Config, env: dict[str, str], organisme: str) -> Seeding:

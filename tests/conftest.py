@@ -4,8 +4,9 @@ An organisme with two establishments: an EHPAD (units A and B) and an IME. Each 
 logged-in-able account; `client_for(persona)` gives a Django test client logged in as it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -34,6 +35,22 @@ class World:
     unite_ime: Unite
     autre_organisme: Organisme
     autre_etablissement: Etablissement
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_released(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """At the end of the run, close the sessions that worker processes and server threads of
+    the tests may still hold on the test database, so that it is dropped, not left behind."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
