@@ -7,6 +7,7 @@ birth date are POSTs (no identity in URLs or access logs).
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -56,6 +57,30 @@ def _django_errors(error: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(error, "error_dict"):
         return serializers.ValidationError(error.message_dict)
     return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+def _ajouter(
+    view: Any,
+    request: Request,
+    pk: int,
+    *,
+    categorie: str,
+    enregistrer: Callable[..., Any],
+) -> Response:
+    """POST one item to a usager's record: write right on `categorie` (else 404 and a trace),
+    the view's InputSerializer, the service (`enregistrer(acteur=, usager=, request=, **data)`,
+    its refusal as field errors, nothing saved), 201 with the view's OutputSerializer."""
+    user = access.current_user(request)
+    usager = access.usager_get(user, pk, categorie=categorie, action=Action.ECRIRE, request=request)
+    serializer = view.InputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    try:
+        objet = enregistrer(
+            acteur=user, usager=usager, request=request, **serializer.validated_data
+        )
+    except DjangoValidationError as error:
+        raise _django_errors(error) from None
+    return Response(view.OutputSerializer(objet).data, status=status.HTTP_201_CREATED)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -630,17 +655,7 @@ class UsagerContactApi(APIView):
         responses={201: OutputSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = access.current_user(request)
-        usager = access.usager_get(user, pk, categorie=S, action=Action.ECRIRE, request=request)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            contact = services.contact_enregistrer(
-                acteur=user, usager=usager, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
-        return Response(self.OutputSerializer(contact).data, status=status.HTTP_201_CREATED)
+        return _ajouter(self, request, pk, categorie=S, enregistrer=services.contact_enregistrer)
 
 
 class UsagerMesureApi(APIView):
@@ -677,17 +692,7 @@ class UsagerMesureApi(APIView):
         responses={201: OutputSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = access.current_user(request)
-        usager = access.usager_get(user, pk, categorie=S, action=Action.ECRIRE, request=request)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            mesure = services.mesure_enregistrer(
-                acteur=user, usager=usager, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
-        return Response(self.OutputSerializer(mesure).data, status=status.HTTP_201_CREATED)
+        return _ajouter(self, request, pk, categorie=S, enregistrer=services.mesure_enregistrer)
 
 
 class UsagerDecisionApi(APIView):
@@ -722,17 +727,7 @@ class UsagerDecisionApi(APIView):
         responses={201: OutputSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = access.current_user(request)
-        usager = access.usager_get(user, pk, categorie=S, action=Action.ECRIRE, request=request)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            decision = services.decision_enregistrer(
-                acteur=user, usager=usager, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
-        return Response(self.OutputSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return _ajouter(self, request, pk, categorie=S, enregistrer=services.decision_enregistrer)
 
 
 class UsagerEvaluationApi(APIView):
@@ -757,17 +752,9 @@ class UsagerEvaluationApi(APIView):
         responses={201: OutputSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = access.current_user(request)
-        usager = access.usager_get(user, pk, categorie=SO, action=Action.ECRIRE, request=request)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            evaluation = services.evaluation_enregistrer(
-                acteur=user, usager=usager, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
-        return Response(self.OutputSerializer(evaluation).data, status=status.HTTP_201_CREATED)
+        return _ajouter(
+            self, request, pk, categorie=SO, enregistrer=services.evaluation_enregistrer
+        )
 
 
 class UsagerFusionApi(APIView):

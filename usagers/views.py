@@ -5,6 +5,7 @@ reading, `usager_get` with `Action.ECRIRE` guards a form), calls a selector or a
 renders. Searches by name or birth date are POSTs: identities never go into URLs or logs.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -427,34 +428,54 @@ def _form_page(request: HttpRequest, usager: Usager, form: BaseForm, titre: str)
     return render(request, "usagers/form.html", {"usager": usager, "form": form, "titre": titre})
 
 
+def _form_enregistrer(
+    request: HttpRequest,
+    usager: Usager,
+    form: BaseForm,
+    enregistrer: Callable[[dict[str, Any]], object],
+    *,
+    succes: str,
+    titre: str,
+) -> HttpResponse:
+    """The form page of one item of the record. On a valid POST, `enregistrer(cleaned_data)`
+    calls the service: its refusal shows on the form (nothing saved), success goes back to the
+    record with `succes`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            enregistrer(form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, succes)
+            return redirect(usager)
+    return _form_page(request, usager, form, titre)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def sejour_creer(request: HttpRequest, pk: int) -> HttpResponse:
     user, usager = _pour_ecrire(request, pk, A)
     form = _sejour_form(user, request.POST or None, initial={"date_entree": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.sejour_creer(
-                acteur=user,
-                usager=usager,
-                donnees=services.SejourDonnees(
-                    etablissement=data["etablissement"],
-                    unite=data["unite"],
-                    mode_accueil=data["mode_accueil"],
-                    date_entree=data["date_entree"],
-                    mode_entree=data["mode_entree"],
-                    date_sortie_prevue=data["date_sortie_prevue"],
-                    origine_demande=data["origine_demande"],
-                ),
-                request=request,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Séjour enregistré.")
-            return redirect(usager)
-    return _form_page(request, usager, form, "Nouveau séjour")
+
+    def enregistrer(data: dict[str, Any]) -> object:
+        return services.sejour_creer(
+            acteur=user,
+            usager=usager,
+            donnees=services.SejourDonnees(
+                etablissement=data["etablissement"],
+                unite=data["unite"],
+                mode_accueil=data["mode_accueil"],
+                date_entree=data["date_entree"],
+                mode_entree=data["mode_entree"],
+                date_sortie_prevue=data["date_sortie_prevue"],
+                origine_demande=data["origine_demande"],
+            ),
+            request=request,
+        )
+
+    return _form_enregistrer(
+        request, usager, form, enregistrer, succes="Séjour enregistré.", titre="Nouveau séjour"
+    )
 
 
 @login_required
@@ -463,17 +484,14 @@ def sejour_cloturer(request: HttpRequest, pk: int, sejour_pk: int) -> HttpRespon
     user, usager = _pour_ecrire(request, pk, A)
     sejour = get_object_or_404(Sejour, pk=sejour_pk, usager=usager)
     form = SortieForm(request.POST or None, initial={"date_sortie": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sejour_cloturer(
-                acteur=user, sejour=sejour, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Sortie enregistrée.")
-            return redirect(usager)
-    return _form_page(request, usager, form, f"Sortie — {sejour.etablissement.nom}")
+    return _form_enregistrer(
+        request,
+        usager,
+        form,
+        lambda data: services.sejour_cloturer(acteur=user, sejour=sejour, request=request, **data),
+        succes="Sortie enregistrée.",
+        titre=f"Sortie — {sejour.etablissement.nom}",
+    )
 
 
 @login_required
@@ -482,18 +500,15 @@ def contact_editer(request: HttpRequest, pk: int, contact_pk: int | None = None)
     user, usager = _pour_ecrire(request, pk, S)
     contact = get_object_or_404(Contact, pk=contact_pk, usager=usager) if contact_pk else None
     form = ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_enregistrer(
-                acteur=user, usager=usager, contact=contact, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Entourage enregistré.")
-            return redirect(usager)
-    return _form_page(
-        request, usager, form, "Modifier un proche" if contact else "Ajouter un proche"
+    return _form_enregistrer(
+        request,
+        usager,
+        form,
+        lambda data: services.contact_enregistrer(
+            acteur=user, usager=usager, contact=contact, request=request, **data
+        ),
+        succes="Entourage enregistré.",
+        titre="Modifier un proche" if contact else "Ajouter un proche",
     )
 
 
@@ -508,17 +523,16 @@ def mesure_editer(request: HttpRequest, pk: int, mesure_pk: int | None = None) -
         else None
     )
     form = MesureForm(request.POST or None, initial=initial, contacts=usager.contacts.all())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mesure_enregistrer(
-                acteur=user, usager=usager, mesure=mesure, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Mesure de protection enregistrée.")
-            return redirect(usager)
-    return _form_page(request, usager, form, "Mesure de protection")
+    return _form_enregistrer(
+        request,
+        usager,
+        form,
+        lambda data: services.mesure_enregistrer(
+            acteur=user, usager=usager, mesure=mesure, request=request, **data
+        ),
+        succes="Mesure de protection enregistrée.",
+        titre="Mesure de protection",
+    )
 
 
 @login_required
@@ -526,17 +540,16 @@ def mesure_editer(request: HttpRequest, pk: int, mesure_pk: int | None = None) -
 def decision_creer(request: HttpRequest, pk: int) -> HttpResponse:
     user, usager = _pour_ecrire(request, pk, S)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_enregistrer(
-                acteur=user, usager=usager, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Décision d'orientation enregistrée.")
-            return redirect(usager)
-    return _form_page(request, usager, form, "Décision d'orientation (CDAPH)")
+    return _form_enregistrer(
+        request,
+        usager,
+        form,
+        lambda data: services.decision_enregistrer(
+            acteur=user, usager=usager, request=request, **data
+        ),
+        succes="Décision d'orientation enregistrée.",
+        titre="Décision d'orientation (CDAPH)",
+    )
 
 
 @login_required
@@ -544,17 +557,16 @@ def decision_creer(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_creer(request: HttpRequest, pk: int) -> HttpResponse:
     user, usager = _pour_ecrire(request, pk, SO)
     form = EvaluationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evaluation_enregistrer(
-                acteur=user, usager=usager, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Évaluation enregistrée.")
-            return redirect(usager)
-    return _form_page(request, usager, form, "Évaluation AGGIR (GIR)")
+    return _form_enregistrer(
+        request,
+        usager,
+        form,
+        lambda data: services.evaluation_enregistrer(
+            acteur=user, usager=usager, request=request, **data
+        ),
+        succes="Évaluation enregistrée.",
+        titre="Évaluation AGGIR (GIR)",
+    )
 
 
 @login_required
