@@ -42,15 +42,20 @@ def _test_database_released(django_db_setup: None, django_db_blocker: Any) -> It
     """At the end of the run, close the sessions that worker processes and server threads of
     the tests may still hold on the test database, so that it is dropped, not left behind."""
     yield
+    from django.conf import settings
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+    name = settings.DATABASES["default"]["TEST"]["NAME"]
+    with django_db_blocker.unblock():
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
 
 
 @pytest.fixture
