@@ -1,12 +1,14 @@
 # Production image: one image for web (gunicorn), worker and beat.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DUI_VAR_DIR=/var/lib/dui
+# Pango and fonts for WeasyPrint (the support plan's PDF/A).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml requirements.lock ./
-RUN pip install --no-cache-dir -c requirements.lock \
-        "Django>=5.2,<5.3" djangorestframework drf-spectacular drf-spectacular-sidecar \
-        psycopg2-binary "celery[redis]" redis hl7apy fhir.resources cryptography gunicorn \
-        whitenoise dj-database-url
+# Every runtime dependency of pyproject.toml, at the versions of requirements.lock.
+COPY pyproject.toml requirements.lock README.md ./
+RUN pip install --no-cache-dir -c requirements.lock .
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --system --home /var/lib/dui dui && mkdir -p /var/lib/dui && chown dui /var/lib/dui

@@ -19,6 +19,7 @@ import os
 import platform
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -579,6 +580,8 @@ def markdown_render(
 # Main
 # ---------------------------------------------------------------------------
 def run(config: Config, workdir: Path) -> None:
+    if shutil.which("wrk") is None:
+        raise BenchError("wrk est introuvable : installez-le (Debian : apt-get install wrk).")
     env = bench_env(config, workdir / "static")
     django_setup(env)
     from dui.demo_data import BENCH_PASSWORD, SCALE_ORGANISME  # needs Django set up

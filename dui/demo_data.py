@@ -344,6 +344,7 @@ def demo_build(today: date) -> Organisme:
                 "organisme": organisme,
                 "type_compte": account.type_compte,
                 "is_staff": account.type_compte == TypeCompte.TECHNIQUE,
+                "is_superuser": account.type_compte == TypeCompte.TECHNIQUE,
                 "password": password,
             },
         )

@@ -12,6 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from dui.tasks import worker_heartbeat
 from securite.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
+# gunicorn access log: %(U)s is the path without the query string (docker-compose.yml too).
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
+
 
 class Command(BaseCommand):
     help = "Lance le serveur web et un worker Celery pour la démonstration (Ctrl+C pour arrêter)."
@@ -52,6 +55,9 @@ class Command(BaseCommand):
                 "2",
                 "--access-logfile",
                 "-",
+                # The path alone, never the query string: no identifier in the logs.
+                "--access-logformat",
+                ACCESS_LOG_FORMAT,
             ],
         )
         # First heartbeat now rather than in a minute: /sante/ shows the worker consuming.
