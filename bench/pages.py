@@ -16,6 +16,16 @@ class Page:
     url: str
     baseline_url: str
     username: str | None = None  # bench account (dui/demo_data.py), None: anonymous
+    # POST pages (the search: terms never in a URL): the form fields; bench/run.py adds the
+    # CSRF token of the session. The baseline is posted the same body.
+    form: tuple[tuple[str, str], ...] = ()
+    # An issue's target for this page: p95 of the server time, measured with one connection
+    # (no queueing behind other requests), in ms.
+    target_p95_ms: float | None = None
+
+    @property
+    def method(self) -> str:
+        return "POST" if self.form else "GET"
 
 
 PAGES: tuple[Page, ...] = (
@@ -47,6 +57,25 @@ PAGES: tuple[Page, ...] = (
         "/api/etablissements/?limit=50",
         "/bench/api/etablissements/?limit=50",
         DIRECTEUR,
+    ),
+    # Usager record (issue 3): the list of people present and the search by name among the
+    # 20,000 usagers of the director's organisme, target p95 under 50 ms.
+    Page(
+        "usager_list",
+        "Personnes accompagnées : liste des présents, 50 par page (direction, 20 000 usagers)",
+        "/usagers/",
+        "/bench/usagers/",
+        DIRECTEUR,
+        target_p95_ms=50.0,
+    ),
+    Page(
+        "usager_recherche",
+        "Recherche par nom parmi 20 000 usagers, 1re page de 50 (direction)",
+        "/usagers/recherche/",
+        "/bench/recherche/",
+        DIRECTEUR,
+        form=(("texte", "dubois"),),
+        target_p95_ms=50.0,
     ),
     # Support plan (usagers/projet): the plan page of bench.educateur's plan with the fixed
     # id usagers.projet.demo.BENCH_PROJET_PK, and the due-plans list over ~9,000 plans.

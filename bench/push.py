@@ -7,9 +7,14 @@ checked; the validation kit runs after the measure on a sample of what it receiv
 the measure about the outbox), 2 workers (prefork, acks late, prefetch 1: the shipped
 settings). Documents are validated at a steady rate, one transaction each, like clicks.
 
+The machine's cores are shared by everything: PostgreSQL, Redis, the 2 workers, the peer (in
+this process) and the click generator. The CPU time each of them used during the measure is
+read from /proc and reported per delivery ("cpu_ms_per_delivery"), so the record says where
+the time goes, and how much the rest of the machine took meanwhile ("cpu_other_ms_per_delivery").
+
 Settings: DATABASE_URL, BENCH_PUSH_RATE (60/s), BENCH_PUSH_SECONDS (20), BENCH_PUSH_CONCURRENCY
-(4 per worker), BENCH_PUSH_OUTAGE (0: off; N: the peer fails for N seconds during the run, then
-the drain is measured), BENCH_PUSH_SAMPLE (20 payloads validated by the kit).
+(2 per worker: one per core), BENCH_PUSH_OUTAGE (0: off; N: the peer fails for N seconds
+during the run, then the drain is measured), BENCH_PUSH_SAMPLE (20 payloads validated by the kit).
 Writes the records "push:dmp" (and "push:dmp-outage") to docs/benchmarks.json.
 """
 
@@ -20,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -49,6 +55,107 @@ def _prepare_database(url: str) -> None:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
+
+
+def _postmaster_pid() -> int:
+    """The PostgreSQL server's main process (0 if its data folder cannot be read)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        folder = cursor.fetchone()[0]
+    try:
+        return int((Path(folder) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class CpuMeter:
+    """CPU time (user + system) used by each component of the measure, read from /proc every
+    half second (a process that exits keeps its last reading). PostgreSQL backends are told
+    apart by the database name in their title; the server's own processes and backends that
+    came and went between two readings are counted from the postmaster (all databases)."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(
+        self, *, clicks_pid: int, redis_port: int, workers: tuple[str, ...], postmaster: int
+    ) -> None:
+        self.clicks_pid = clicks_pid
+        self.postmaster = postmaster
+        self.redis_port = str(redis_port)
+        self.workers = workers
+        self.first: dict[int, tuple[str, float]] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.machine_start = self._machine()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _machine() -> float:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()[1:]
+        # user nice system irq softirq steal (idle and iowait left out)
+        return sum(int(fields[i]) for i in (0, 1, 2, 5, 6, 7)) / CpuMeter.TICK
+
+    def _component(self, pid: int, ppid: int, cmdline: str) -> str:
+        if pid == self.postmaster or (ppid == self.postmaster and "(" not in cmdline):
+            return "postgresql (server, all databases)"
+        if pid == os.getpid():
+            return "peer"
+        if pid == self.clicks_pid:
+            return "clicks"
+        if cmdline.startswith("postgres: ") and f" {DATABASE} " in cmdline:
+            return "postgresql"
+        if "redis-server" in cmdline and self.redis_port in cmdline:
+            return "redis"
+        if "celery" in cmdline and any(f"-n {name}-" in cmdline for name in self.workers):
+            return "workers"
+        return ""
+
+    def _read(self, into: dict[int, tuple[str, float]], *, keep: bool) -> None:
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            component = self._component(pid, int(fields[1]), cmdline)
+            if pid == self.postmaster:
+                # With its reaped children: backends that came and went between two readings.
+                seconds = sum(int(fields[i]) for i in (11, 12, 13, 14)) / self.TICK
+            elif component:
+                seconds = (int(fields[11]) + int(fields[12])) / self.TICK
+            else:
+                continue
+            if keep and pid in into:
+                continue
+            into[pid] = (component, seconds)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._read(self.last, keep=False)
+
+    def start(self) -> None:
+        self._read(self.first, keep=True)
+        self.machine_start = self._machine()
+        self._thread.start()
+
+    def stop(self) -> tuple[dict[str, float], float]:
+        """CPU seconds by component, and the machine's total, since start()."""
+        self._stop.set()
+        self._thread.join()
+        self._read(self.last, keep=False)
+        used: dict[str, float] = {}
+        for pid, (component, seconds) in self.last.items():
+            before = self.first.get(pid, (component, 0.0))[1]
+            used[component] = used.get(component, 0.0) + seconds - before
+        return used, self._machine() - self.machine_start
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -86,6 +193,7 @@ def _save(records: list[dict]) -> None:
 def main() -> None:
     rate = float(os.getenv("BENCH_PUSH_RATE", "60"))
     seconds = float(os.getenv("BENCH_PUSH_SECONDS", "20"))
+    # One process per core and per worker: 2 workers x 2 already give 4 processes for 2 cores.
     concurrency = int(os.getenv("BENCH_PUSH_CONCURRENCY", "2"))
     outage = float(os.getenv("BENCH_PUSH_OUTAGE", "0"))
     sample = int(os.getenv("BENCH_PUSH_SAMPLE", "20"))
@@ -198,6 +306,13 @@ def main() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
+    meter = CpuMeter(
+        clicks_pid=clicks.pid,
+        redis_port=redis.port,
+        workers=tuple(w.nom for w in workers),
+        postmaster=_postmaster_pid(),
+    )
+    meter.start()
     start = time.time()
     while outage and clicks.poll() is None and time.time() - start < outage:
         time.sleep(0.5)
@@ -211,6 +326,7 @@ def main() -> None:
     while time.time() < deadline and len(depot.registre.acceptes) < count:
         time.sleep(0.2)
     end = max((r.recu_a for r in depot.registre.acceptes.values()), default=time.time())
+    cpu, machine = meter.stop()
     for worker in workers:
         worker.stop()
     depot.stop()
@@ -228,8 +344,19 @@ def main() -> None:
         if paths
         else None
     )
-    dataset = f"{count} documents CDA N1 (448 ko) à {rate:g}/s, 2 workers prefork x {concurrency}"
+    dataset = (
+        f"{count} documents CDA N1 (448 ko) à {rate:g}/s, 2 workers prefork x {concurrency} ; "
+        f"{os.cpu_count()} cœurs partagés par PostgreSQL, Redis, les 2 workers, le pair XDS et "
+        "le générateur de clics (et ce qui tourne d'autre sur la machine)"
+    )
+    delivered = max(len(received), 1)
+    ours = sum(cpu.values())
     extra = {
+        "cpu_ms_per_delivery": {
+            component: round(seconds * 1000 / delivered, 1)
+            for component, seconds in sorted(cpu.items())
+        },
+        "cpu_other_ms_per_delivery": round(max(machine - ours, 0.0) * 1000 / delivered, 1),
         "lost": len(lost),
         "duplicates_refused": sum(depot.registre.doublons.values()),
         "exactly_once": copies_ok and not lost,

@@ -34,12 +34,18 @@ def main() -> None:
                 sys.exit(f"Connexion impossible pour {page.username} : lancez seed_demo --scale.")
             clients[page.username] = client_verify(Client(), user)
         client = clients[page.username]
+
         # The first request loads templates and caches; the second one is the steady state.
-        client.get(page.url)
+        def call(page=page, client=client):  # type: ignore[no-untyped-def]
+            if page.form:
+                return client.post(page.url, dict(page.form))
+            return client.get(page.url)
+
+        call()
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(page.url)
+            response = call()
         if response.status_code != 200:
-            sys.exit(f"{page.name} : GET {page.url} a répondu {response.status_code}.")
+            sys.exit(f"{page.name} : {page.method} {page.url} a répondu {response.status_code}.")
         queries[page.name] = len(captured)
     dataset = {
         "etablissements": Etablissement.objects.filter(organisme__nom=SCALE_ORGANISME).count(),

@@ -4,6 +4,14 @@
 
 local threads = {}
 
+-- POST pages (the search): bench/run.py passes the urlencoded body in BENCH_BODY.
+local body = os.getenv("BENCH_BODY")
+if body and body ~= "" then
+  wrk.method = "POST"
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+
 function setup(thread)
   table.insert(threads, thread)
 end

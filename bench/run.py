@@ -37,7 +37,7 @@ import django
 import gunicorn
 import psycopg2
 import quotidien as bench_quotidien
-from pages import PAGES
+from pages import PAGES, Page
 from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -352,29 +352,66 @@ def session_login(port: int, username: str, password: str) -> str:
             cookies,
         )
         if response.status == 302:
-            return f"sessionid={cookies['sessionid'].value}"
+            # The CSRF cookie too (rotated at login): POST pages send its token.
+            return f"sessionid={cookies['sessionid'].value}; csrftoken={cookies['csrftoken'].value}"
         time.sleep(31 - time.time() % 30)
     raise BenchError(f"Second facteur de {username} refusé (statut {response.status})")
 
 
-def url_check(port: int, url: str, cookie: str | None, who: str) -> None:
+def post_body(page: Page, cookie: str | None) -> str | None:
+    """The urlencoded body of a POST page, with the CSRF token of the session's cookie."""
+    if not page.form:
+        return None
+    token = SimpleCookie(cookie or "").get("csrftoken")
+    if token is None:
+        raise BenchError(f"{page.name} : pas de jeton CSRF dans la session")
+    return urlencode([*page.form, ("csrfmiddlewaretoken", token.value)])
+
+
+def _post(port: int, url: str, body: str, cookie: str | None) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if cookie:
+        headers["Cookie"] = cookie
+    try:
+        connection.request("POST", url, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.headers.get("Location", "")
+    finally:
+        connection.close()
+
+
+def url_check(port: int, url: str, cookie: str | None, who: str, body: str | None = None) -> None:
     """A page must answer 200: a redirect to /connexion/ means the session did not work."""
-    status, response, _ = _get(port, url, cookie)
+    if body is None:
+        status, response, _ = _get(port, url, cookie)
+        location = response.headers.get("Location", "")
+    else:
+        status, location = _post(port, url, body, cookie)
     if status == 200:
         return
-    location = response.headers.get("Location", "")
     hint = " (redirection vers la connexion : session refusée)" if "connexion" in location else ""
-    raise BenchError(f"GET {url} en tant que {who} : {status}{hint}")
+    raise BenchError(f"{'POST' if body else 'GET'} {url} en tant que {who} : {status}{hint}")
 
 
 # ---------------------------------------------------------------------------
 # Load
 # ---------------------------------------------------------------------------
-def wrk_run(config: Config, port: int, url: str, cookie: str | None, duration: str) -> Load:
+def wrk_run(
+    config: Config,
+    port: int,
+    url: str,
+    cookie: str | None,
+    duration: str,
+    body: str | None = None,
+    connections: int | None = None,
+) -> Load:
+    connections = connections or config.connections
     command = [
         "wrk",
-        f"-t{config.threads}",
-        f"-c{config.connections}",
+        f"-t{min(config.threads, connections)}",
+        f"-c{connections}",
         f"-d{duration}",
         "--timeout",
         "30s",
@@ -384,7 +421,9 @@ def wrk_run(config: Config, port: int, url: str, cookie: str | None, duration: s
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     command.append(f"http://127.0.0.1:{port}{url}")
-    result = subprocess.run(command, capture_output=True, text=True)
+    # report.lua posts BENCH_BODY when set (the search: terms in the body, never in the URL).
+    env = os.environ | ({"BENCH_BODY": body} if body else {})
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH_JSON ")]
     if result.returncode != 0 or not lines:
         raise BenchError(f"wrk en échec sur {url} :\n{result.stderr[-2000:]}")
@@ -404,9 +443,16 @@ def wrk_run(config: Config, port: int, url: str, cookie: str | None, duration: s
     )
 
 
-def page_measure(config: Config, port: int, url: str, cookie: str | None) -> Load:
-    wrk_run(config, port, url, cookie, config.warmup)
-    return wrk_run(config, port, url, cookie, config.duration)
+def page_measure(
+    config: Config,
+    port: int,
+    url: str,
+    cookie: str | None,
+    body: str | None = None,
+    connections: int | None = None,
+) -> Load:
+    wrk_run(config, port, url, cookie, config.warmup, body, connections)
+    return wrk_run(config, port, url, cookie, config.duration, body, connections)
 
 
 # ---------------------------------------------------------------------------
@@ -444,6 +490,15 @@ def records_merge(new: list[dict[str, Any]]) -> list[dict[str, Any]]:
     merged = {record["name"]: record for record in existing}
     merged.update({record["name"]: record for record in new})
     return list(merged.values())
+
+
+def _target(record: dict[str, Any]) -> str:
+    """`12,3 ≤ 50 : oui` for a page with an issue's target, else empty."""
+    if "target_p95_ms" not in record:
+        return ""
+    alone, target = record["p95_1_connexion_ms"], record["target_p95_ms"]
+    verdict = "oui" if alone <= target else "**non**"
+    return f"{_number(alone)} ≤ {_number(target, 0)} : {verdict}"
 
 
 def _is_interop(record: dict[str, Any]) -> bool:
@@ -528,14 +583,17 @@ def markdown_render(
         "lignes avec une seule requête SQL écrite à la main et une réponse sans gabarit ; elle "
         "garde la session et l'authentification. L'écart entre une page et sa baseline est ce "
         "que coûtent l'ORM, la politique d'accès et les gabarits.",
+        "- **Cible** : pour les pages qu'un ticket chiffre (temps serveur), une mesure de plus "
+        "avec une seule connexion, sans attente derrière d'autres requêtes.",
         "- **Requêtes SQL** : nombre de requêtes par appel de la page, session et utilisateur "
         "compris, compté dans le processus avec le client de test de Django "
         "(`bench/queries.py`).",
         "",
         "Latences en millisecondes. Résultats lisibles par machine : `docs/benchmarks.json`.",
         "",
-        "| page | p50 | p95 | p99 | req/s | requêtes SQL | baseline p95 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | p50 | p95 | p99 | req/s | requêtes SQL | baseline p95 "
+        "| cible : p95 à 1 connexion |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for record in records:
         if record.get("mode") == "in-process" or _is_interop(record):
@@ -545,7 +603,8 @@ def markdown_render(
         lines.append(
             f"| {label} | {_number(record['p50_ms'])} | {_number(record['p95_ms'])} "
             f"| {_number(record['p99_ms'])} | {_number(record['rps'], 0)} "
-            f"| {record['queries']} | {_number(record['baseline_p95_ms'])} |"
+            f"| {record['queries']} | {_number(record['baseline_p95_ms'])} "
+            f"| {_target(record)} |"
         )
     lines += ["", "## Pages mesurées", ""]
     for record in records:
@@ -603,16 +662,25 @@ def run(config: Config, workdir: Path) -> None:
         for page in PAGES:
             if page.username not in cookies:
                 cookies[page.username] = session_login(server.port, page.username, BENCH_PASSWORD)
+        bodies = {page.name: post_body(page, cookies[page.username]) for page in PAGES}
         for page in PAGES:
             who = page.username or "anonyme"
-            url_check(server.port, page.url, cookies[page.username], who)
-            url_check(server.port, page.baseline_url, cookies[page.username], who)
+            body = bodies[page.name]
+            url_check(server.port, page.url, cookies[page.username], who, body)
+            url_check(server.port, page.baseline_url, cookies[page.username], who, body)
         date = datetime.now().astimezone().isoformat(timespec="seconds")
         records = []
         for page in PAGES:
             print(f"Mesure de {page.name} ({config.duration} + baseline)")
-            load = page_measure(config, server.port, page.url, cookies[page.username])
-            baseline = page_measure(config, server.port, page.baseline_url, cookies[page.username])
+            cookie, body = cookies[page.username], bodies[page.name]
+            load = page_measure(config, server.port, page.url, cookie, body)
+            baseline = page_measure(config, server.port, page.baseline_url, cookie, body)
+            # The issue's target is server time: one connection, nothing queued before.
+            alone = (
+                page_measure(config, server.port, page.url, cookie, body, connections=1)
+                if page.target_p95_ms is not None
+                else None
+            )
             print(
                 f"  p50 {load.p50_ms:.1f} ms, p95 {load.p95_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, "
                 f"{load.rps:.0f} req/s, {counted['queries'][page.name]} requêtes SQL ; "
@@ -627,6 +695,14 @@ def run(config: Config, workdir: Path) -> None:
                     "rps": round(load.rps, 1),
                     "queries": counted["queries"][page.name],
                     "baseline_p95_ms": round(baseline.p95_ms, 2),
+                    **(
+                        {
+                            "target_p95_ms": page.target_p95_ms,
+                            "p95_1_connexion_ms": round(alone.p95_ms, 2),
+                        }
+                        if alone is not None
+                        else {}
+                    ),
                     "dataset": dataset,
                     "date": date,
                 }

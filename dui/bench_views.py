@@ -18,7 +18,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from securite.models import Profession, TypeCompte
 
@@ -76,6 +76,37 @@ ETABLISSEMENTS_SQL = """
       AND (u.type_compte = %(technique)s OR p.profession = %(directeur)s)
     ORDER BY e.nom
     LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+# Usager list (usagers.selectors.usager_list, director: every establishment of the organisme)
+# and search by name (usager_search: all words in the normalised names), one page of 50 in
+# keyset order. The search term arrives by POST, as on the real page (never in the URL).
+USAGERS_SQL = """
+    SELECT us.id, us.nom_naissance, us.premier_prenom_naissance, us.nom_utilise,
+           us.prenom_utilise, us.date_naissance, e.nom
+    FROM securite_utilisateur u
+    LEFT JOIN securite_professionnel p ON p.utilisateur_id = u.id
+    JOIN usagers_usager us ON us.organisme_id = u.organisme_id
+    JOIN usagers_sejour s ON s.usager_id = us.id
+    JOIN dui_etablissement e ON e.id = s.etablissement_id
+    WHERE u.id = %(user)s AND u.is_active
+      AND (u.type_compte = %(technique)s OR p.profession = %(directeur)s)
+      AND us.fusionne_dans_id IS NULL
+      AND s.date_entree <= %(jour)s AND (s.date_sortie IS NULL OR s.date_sortie >= %(jour)s)
+    ORDER BY us.nom_naissance, us.premier_prenom_naissance, us.id
+    LIMIT 51
+"""
+RECHERCHE_SQL = """
+    SELECT us.id, us.nom_naissance, us.premier_prenom_naissance, us.nom_utilise,
+           us.prenom_utilise, us.date_naissance
+    FROM securite_utilisateur u
+    LEFT JOIN securite_professionnel p ON p.utilisateur_id = u.id
+    JOIN usagers_usager us ON us.organisme_id = u.organisme_id
+    WHERE u.id = %(user)s AND u.is_active
+      AND (u.type_compte = %(technique)s OR p.profession = %(directeur)s)
+      AND us.fusionne_dans_id IS NULL AND us.nom_recherche LIKE %(motif)s
+    ORDER BY us.nom_naissance, us.premier_prenom_naissance, us.id
+    LIMIT 51
 """
 
 API_MAX_LIMIT = 1000
@@ -159,9 +190,29 @@ def etablissements_api(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type="application/json")
 
 
+@require_GET
+@login_required
+def usagers(request: HttpRequest) -> HttpResponse:
+    """Baseline of the usager list (director)."""
+    params = _organisation_wide_params(request) | {"jour": timezone.localdate()}
+    return _text(_fetch(USAGERS_SQL, params))
+
+
+@require_POST
+@login_required
+def recherche(request: HttpRequest) -> HttpResponse:
+    """Baseline of the search by name (director): the term from the POST body."""
+    terme = " ".join(request.POST.get("texte", "").lower().split())
+    motif = "%" + terme.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    params = _organisation_wide_params(request) | {"motif": motif}
+    return _text(_fetch(RECHERCHE_SQL, params))
+
+
 urlpatterns = [
     path("statique/", statique, name="statique"),
     path("occupation/", occupation, name="occupation"),
     path("presents/", presents, name="presents"),
     path("api/etablissements/", etablissements_api, name="etablissements-api"),
+    path("usagers/", usagers, name="usagers"),
+    path("recherche/", recherche, name="recherche"),
 ]

@@ -132,3 +132,28 @@ def test_baseline_runs_one_query_besides_session_and_user(
     # Session, user, the second-factor device of the session (django-otp), the query.
     with django_assert_num_queries(4):
         client.get(reverse("bench:occupation"))
+
+
+def test_usagers_baseline_returns_the_first_page_of_the_usager_list(
+    world, directeur, sejours, client_for, bench_routes
+):
+    client = client_for(directeur)
+    page = client.get(reverse("usagers:list")).context["page"]
+    rows = _rows(client.get(reverse("bench:usagers")))
+    assert [int(row[0]) for row in rows] == [u.pk for u in page.usagers]
+    assert len(rows) == 4  # present today in the organisme: 2 in unit A, 1 in B, 1 at the IME
+
+
+def test_search_baseline_returns_the_rows_of_the_search_from_the_post_body(
+    world, directeur, client_for, bench_routes
+):
+    dubois = [
+        SejourFactory(unite=world.unite_a, usager__nom_naissance=nom).usager
+        for nom in ("DUBOIS", "DUBOIS-MARTIN", "LEROY")
+    ]
+    client = client_for(directeur)
+    page = client.post(reverse("usagers:recherche"), {"texte": "dubois"}).context["page"]
+    rows = _rows(client.post(reverse("bench:recherche"), {"texte": "dubois"}))
+    assert [int(row[0]) for row in rows] == [u.pk for u in page.usagers]
+    assert {int(row[0]) for row in rows} == {dubois[0].pk, dubois[1].pk}
+    assert client.get(reverse("bench:recherche")).status_code == 405  # terms never in a URL
