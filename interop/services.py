@@ -250,22 +250,7 @@ def _emetteur(envoi: Envoi) -> Emetteur:
     )
 
 
-def _livraison(envoi: Envoi, numero: int) -> Livraison:
-    remplace = ""
-    if envoi.cible == Cible.DMP:
-        precedente = (
-            Envoi.objects.filter(
-                cible=envoi.cible,
-                destinataire=envoi.destinataire,
-                document_id=envoi.document_id,
-                version__lt=envoi.version,
-                statut__in=STATUTS_LIVRES,
-            )
-            .order_by("-version")
-            .values_list("entry_uuid", flat=True)
-            .first()
-        )
-        remplace = f"urn:uuid:{precedente}" if precedente else ""
+def _livraison(envoi: Envoi, numero: int, remplace_entry_uuid: str = "") -> Livraison:
     masquage = tuple(code for flag, code in MASQUAGE.items() if getattr(envoi, flag))
     return Livraison(
         envoi_id=envoi.pk,
@@ -278,7 +263,7 @@ def _livraison(envoi: Envoi, numero: int) -> Livraison:
         soumis_le=envoi.cree_le,
         destinataire=envoi.destinataire,
         masquage=masquage,
-        remplace_entry_uuid=remplace,
+        remplace_entry_uuid=remplace_entry_uuid,
     )
 
 
@@ -323,9 +308,11 @@ def _bloquer(envoi: Envoi, numero: int, motifs: list[str], task_id: str, worker:
 def _reserver(envoi_id: int, task_id: str, worker: str) -> tuple[Livraison, int, str] | str:
     """Phase 1, under the row lock: decide whether to send, and take the lease."""
     with transaction.atomic():
+        # The author's professional record and the person's INS come with the row: the rules
+        # below read them (one query instead of three).
         envoi = (
             Envoi.objects.select_for_update(of=("self",))
-            .select_related("usager", "etablissement", "cree_par")
+            .select_related("usager__ins", "etablissement", "cree_par__professionnel")
             .get(pk=envoi_id)
         )
         now = timezone.now()
@@ -351,20 +338,28 @@ def _reserver(envoi_id: int, task_id: str, worker: str) -> tuple[Livraison, int,
                 erreur="Tentative interrompue (worker arrêté ou base indisponible) ; "
                 "l'envoi est repris, un doublon est écarté par le destinataire.",
             )
-        precedente_en_vol = Envoi.objects.filter(
-            cible=envoi.cible,
-            destinataire=envoi.destinataire,
-            document_id=envoi.document_id,
-            version__lt=envoi.version,
-            statut__in=STATUTS_EN_COURS,
-        ).exists()
-        if precedente_en_vol:
+        # Earlier versions of the same document for the same destination, read after the lock
+        # (a fresh snapshot): one still travelling holds this one back; the newest delivered
+        # one is replaced (RPLC, DMP only).
+        precedentes = list(
+            Envoi.objects.filter(
+                cible=envoi.cible,
+                destinataire=envoi.destinataire,
+                document_id=envoi.document_id,
+                version__lt=envoi.version,
+            )
+            .order_by("-version")
+            .values_list("statut", "entry_uuid")
+        )
+        if any(statut in STATUTS_EN_COURS for statut, _ in precedentes):
             envoi.statut = StatutEnvoi.FAILED
             envoi.prochain_essai = now + dt.timedelta(seconds=delai_avant_essai(1))
             envoi.derniere_erreur = "En attente de l'envoi de la version précédente."
             envoi.save(update_fields=["statut", "prochain_essai", "derniere_erreur", "modifie_le"])
             return "version précédente en cours d'envoi"
-        livraison = _livraison(envoi, numero)
+        livree = next((entry for statut, entry in precedentes if statut in STATUTS_LIVRES), None)
+        remplace = f"urn:uuid:{livree}" if livree and envoi.cible == Cible.DMP else ""
+        livraison = _livraison(envoi, numero, remplace)
         motifs = regles_avant_envoi(envoi, _ins_du_document(livraison.document))
         if motifs:
             _bloquer(envoi, numero, motifs, task_id, worker)
@@ -409,7 +404,9 @@ def _enregistrer(envoi_id: int, tentative_id: int, appel: Appel) -> str:
     """Phase 3, under the row lock: record the attempt and move the status."""
     with transaction.atomic():
         envoi = Envoi.objects.select_for_update().defer("contenu").get(pk=envoi_id)
-        tentative = TentativeEnvoi.objects.select_for_update().get(pk=tentative_id)
+        # The attempt is only written under its delivery's lock (here and in _reserver): that
+        # lock covers it.
+        tentative = TentativeEnvoi.objects.get(pk=tentative_id)
         now = timezone.now()
         tentative.duree_ms = appel.duree_ms
         mine = envoi.tentative_en_cours_id == tentative.pk

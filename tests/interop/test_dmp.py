@@ -1,11 +1,17 @@
 """DMP transport (interop.targets.dmp) against the local XDS.b repository: ITI-41 over
 SOAP 1.2 + MTOM with mutual TLS and a signed VIHF; every payload passes the validation kit."""
 
+import os
+import shutil
+import socket
+import time
+
 import pytest
 
 from interop import services
 from interop.models import Cible, Envoi, ResultatTentative, StatutEnvoi
-from interop.targets.base import TransportError
+from interop.targets.base import Emetteur, TransportError
+from interop.targets.dmp import transport, vihf
 from interop.targets.dmp.metadata import metadonnees_depuis_cda
 from tests.interop.peers.documents import INS_EXEMPLE, cda_n1, nouvel_identifiant
 from tests.interop.peers.fixtures import *  # noqa: F403
@@ -128,6 +134,8 @@ def test_timeout_then_retry_counts_one_copy(
     assert envoi.statut == StatutEnvoi.FAILED
     assert envoi.tentatives.get().code_reponse == "timeout"
     depot.mode = "ok"
+    # The retry must not time out on a busy machine (the peer runs the validation kit).
+    settings.DMP_TIMEOUT = 30
     Envoi.objects.filter(pk=envoi.pk).update(prochain_essai=None)
     services.envoi_executer(envoi.pk)
     envoi.refresh_from_db()
@@ -229,3 +237,71 @@ def test_document_with_another_ins_than_the_record_is_blocked(
     envoi.refresh_from_db()
     assert envoi.statut == StatutEnvoi.DEAD
     assert "ne correspond pas" in envoi.derniere_erreur
+
+
+def test_consecutive_sends_of_a_worker_share_one_tls_connection(
+    infirmier, usager_qualifie, publications, depot, dmp_configure
+):
+    """A worker keeps its connection to the DMP alive: one TLS handshake for many sends."""
+    for connection in transport._connections.values():
+        connection.close()
+    transport._connections.clear()
+    avant = depot.registre.connexions
+    envois = [creer_envoi(infirmier, usager_qualifie) for _ in range(3)]
+    for envoi in envois:
+        assert services.envoi_executer(envoi.pk) == "livré"
+    assert depot.registre.connexions - avant == 1
+    assert all(depot.copies(envoi.document_uid) == 1 for envoi in envois)
+
+
+def test_connection_closed_by_the_dmp_is_reopened_for_the_next_send(
+    infirmier, usager_qualifie, publications, depot, dmp_configure
+):
+    """A kept-alive connection the server dropped (idle timeout) costs a reconnection, not a
+    failed attempt."""
+    premier = creer_envoi(infirmier, usager_qualifie)
+    assert services.envoi_executer(premier.pk) == "livré"
+    for connection in transport._connections.values():
+        # What the client sees when the server closed an idle connection.
+        connection.sock.shutdown(socket.SHUT_RDWR)
+    second = creer_envoi(infirmier, usager_qualifie)
+    assert services.envoi_executer(second.pk) == "livré"
+    assert second.tentatives.get().resultat == ResultatTentative.SUCCES
+
+
+def _certificat_du_vihf(configuration: vihf.Configuration, emetteur: Emetteur) -> str:
+    assertion = vihf.assertion_signee(configuration, emetteur, f"{INS_EXEMPLE}^^^&1.2&ISO^NH")
+    return assertion.findtext(f".//{{{vihf.NS_DS}}}X509Certificate") or ""
+
+
+def test_renewed_signing_certificate_is_used_without_restart(pki, tmp_path):
+    """The VIHF signing key is loaded once per process, and loaded again when its file
+    changes (the modification time is part of the cache key)."""
+    cert, key = tmp_path / "cachet.pem", tmp_path / "cachet.key"
+    shutil.copyfile(pki.client.cert, cert)
+    shutil.copyfile(pki.client.key, key)
+    configuration = vihf.Configuration(str(cert), str(key), "SA17^1.2", "", "DUI", "1", "")
+    emetteur = Emetteur("8001", "NOM", "Prénom", "60^1.2", "1750000028", "EHPAD")
+    ancien = _certificat_du_vihf(configuration, emetteur)
+    assert _certificat_du_vihf(configuration, emetteur) == ancien
+
+    shutil.copyfile(pki.etranger.cert, cert)
+    shutil.copyfile(pki.etranger.key, key)
+    later = time.time() + 10
+    os.utime(cert, (later, later))
+    os.utime(key, (later, later))
+    nouveau = _certificat_du_vihf(configuration, emetteur)
+    assert nouveau and nouveau != ancien
+
+
+def test_renewed_tls_certificate_gives_a_new_client_context(pki, tmp_path):
+    """The TLS client context is built once per certificate file, and built again when the
+    file changes."""
+    cert, key = tmp_path / "client.pem", tmp_path / "client.key"
+    shutil.copyfile(pki.client.cert, cert)
+    shutil.copyfile(pki.client.key, key)
+    premier = transport.ssl_context(str(cert), str(key), pki.ca)
+    assert transport.ssl_context(str(cert), str(key), pki.ca) is premier
+    later = time.time() + 10
+    os.utime(cert, (later, later))
+    assert transport.ssl_context(str(cert), str(key), pki.ca) is not premier
