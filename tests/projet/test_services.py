@@ -78,6 +78,79 @@ def test_a_plan_starting_later_is_validated_then_started_by_the_daily_task(
 ALLOWED = {(a, b) for a, targets in services.TRANSITIONS.items() for b in targets}
 
 
+def _projet_au_statut(
+    statut: str, *, referent, chef, usager, date_debut: datetime.date = DEBUT
+) -> ProjetPersonnalise:
+    """A plan brought to `statut` through the services only."""
+    if statut == S.BROUILLON:
+        return projet_brouillon(referent=referent, usager=usager, date_debut=date_debut)
+    projet = projet_en_concertation(referent=referent, usager=usager, date_debut=date_debut)
+    if statut == S.CONCERTATION:
+        return projet
+    accords_recueillir(projet, referent=referent, chef=chef)
+    projet = services.projet_transition(acteur=referent, projet=projet, vers=S.VALIDE)
+    if statut == S.REEVALUATION:
+        projet = services.projet_transition(acteur=referent, projet=projet, vers=S.REEVALUATION)
+    assert projet.statut == statut
+    return projet
+
+
+@pytest.mark.parametrize(
+    ("depart", "vers"), sorted(ALLOWED), ids=[f"{a}->{b}" for a, b in sorted(ALLOWED)]
+)
+def test_each_allowed_transition_is_made_with_its_side_effects_and_audited(
+    educateur, chef_service, resident, depart, vers
+):
+    # A validated plan stays "validé" until it starts: give it a start date to come.
+    later = timezone.localdate() + datetime.timedelta(days=10)
+    start = later if depart == S.VALIDE else DEBUT
+    projet = _projet_au_statut(
+        depart, referent=educateur, chef=chef_service, usager=resident, date_debut=start
+    )
+    if vers == S.VALIDE:
+        accords_recueillir(projet, referent=educateur, chef=chef_service)
+    options: dict[str, object] = {}
+    if vers == S.CLOS:
+        options["motif"] = "Départ de la personne"
+    if (depart, vers) == (S.VALIDE, S.EN_COURS):
+        options["jour"] = later  # the day it starts
+    audits = EvenementAudit.objects.filter(
+        action=AuditAction.MODIFICATION, objet_type="projet.ProjetPersonnalise"
+    )
+    before = audits.count()
+
+    projet = services.projet_transition(acteur=educateur, projet=projet, vers=vers, **options)
+
+    projet.refresh_from_db()
+    # Validation of a plan whose start date is past starts it at once.
+    assert projet.statut == (S.EN_COURS if vers == S.VALIDE else vers)
+    assert audits.count() == before + 1
+    assert "statut" in audits.latest("id").champs
+    if vers == S.VALIDE:
+        assert projet.valide_le is not None
+        assert projet.date_reevaluation == datetime.date(2026, 1, 15)
+    if vers == S.CLOS:
+        assert projet.clos_le is not None
+        assert projet.motif_cloture == "Départ de la personne"
+    else:
+        assert projet.clos_le is None and projet.motif_cloture == ""
+    if vers == S.BROUILLON:
+        # Back in preparation: the content may be written again.
+        services.attente_ajouter(
+            acteur=educateur, projet=projet, origine="usager", description="Aller au cinéma"
+        )
+    if depart == S.VALIDE:
+        assert projet.valide_le is not None  # kept from the validation
+
+
+def test_closing_a_plan_needs_a_reason(en_cours, chef_service):
+    with pytest.raises(ValidationError) as error:
+        services.projet_transition(acteur=chef_service, projet=en_cours, vers=S.CLOS, motif=" ")
+    assert error.value.message_dict["motif"] == ["Indiquez le motif de la clôture."]
+    en_cours.refresh_from_db()
+    assert en_cours.statut == S.EN_COURS and en_cours.clos_le is None
+
+
 @pytest.mark.parametrize(
     ("depart", "vers"),
     sorted((a, b) for a in S.values for b in S.values if (a, b) not in ALLOWED),

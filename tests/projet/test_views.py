@@ -162,6 +162,31 @@ def test_the_easy_to_read_version(client_for, educateur, brouillon):
     assert "projet-imprimer.js" in html and "<script>" not in html
 
 
+PARTICIPATION_OUI = "J'ai participé à mon projet."
+PARTICIPATION_NON = "Je n'étais pas là quand on a préparé mon projet."
+
+
+@pytest.mark.parametrize(
+    ("usager_present", "affiche", "absent"),
+    [
+        (True, [PARTICIPATION_OUI], [PARTICIPATION_NON]),
+        (False, [PARTICIPATION_NON, "Mon référent m'explique mon projet."], [PARTICIPATION_OUI]),
+        (None, [], [PARTICIPATION_OUI, PARTICIPATION_NON]),
+    ],
+)
+def test_the_easy_to_read_version_says_whether_the_person_took_part(
+    client_for, educateur, brouillon, usager_present, affiche, absent
+):
+    from usagers.projet import services
+
+    services.projet_modifier(acteur=educateur, projet=brouillon, usager_present=usager_present)
+    html = client_for(educateur).get(reverse("projet:falc", args=[brouillon.pk])).content.decode()
+    for phrase in affiche:
+        assert phrase in html
+    for phrase in absent:
+        assert phrase not in html
+
+
 def test_the_pdf_is_served_and_its_export_audited(client_for, educateur, brouillon):
     response = client_for(educateur).get(reverse("projet:pdf", args=[brouillon.pk]))
     assert response.status_code == 200

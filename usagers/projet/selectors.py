@@ -1,5 +1,6 @@
 """Reads of the support plan, always through usagers.projet.access."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -190,13 +191,20 @@ def _compare_items(
     nouveaux: list[Any],
     fields: tuple[str, ...],
     libelle: Any,
+    retrait: Callable[[Any], Changement] | None = None,
 ) -> list[Changement]:
+    """Items of the new version are matched to the old ones by their carried-over link
+    (`origine_version`), never by label: two items may share a title. `retrait` describes an
+    old item that was not carried over (default: "retiré")."""
     changes = []
     repris = {item.origine_version_id: item for item in nouveaux if item.origine_version_id}
     for item in anciens:
         suite = repris.get(item.pk)
         if suite is None:
-            changes.append(Changement(section, "retiré", libelle(item)))
+            if retrait is not None:
+                changes.append(retrait(item))
+            else:
+                changes.append(Changement(section, "retiré", libelle(item)))
             continue
         details = _details(item, suite, fields)
         if details:
@@ -230,6 +238,20 @@ OBJECTIF_CHAMPS_DIFF = (
 )
 
 
+def _objectif_retire(objectif: Objectif) -> Changement:
+    """An objective not carried over was reached or abandoned: say so with its own latest
+    evaluation."""
+    evaluation = derniere_evaluation(objectif)
+    if evaluation is None:
+        return Changement("Objectifs", "retiré", objectif.titre)
+    return Changement(
+        "Objectifs",
+        "non repris",
+        objectif.titre,
+        [f"Évalué « {evaluation.get_resultat_display().lower()} » le {evaluation.date:%d/%m/%Y}"],
+    )
+
+
 def projet_diff(ancien: ProjetPersonnalise, nouveau: ProjetPersonnalise) -> list[Changement]:
     """What changed from `ancien` to `nouveau`, section by section, in words."""
     ancien, nouveau = projet_complet(ancien), projet_complet(nouveau)
@@ -260,24 +282,14 @@ def projet_diff(ancien: ProjetPersonnalise, nouveau: ProjetPersonnalise) -> list
         ("description", "commentaire"),
         lambda b: f"{b.code.code} {b.libelle}",
     )
-    objectif_changes = _compare_items(
+    changes += _compare_items(
         "Objectifs",
         list(ancien.objectifs.all()),
         list(nouveau.objectifs.all()),
         OBJECTIF_CHAMPS_DIFF,
         lambda o: o.titre,
+        retrait=_objectif_retire,
     )
-    # An objective not carried over was reached or abandoned: say so with its evaluation.
-    finals = {o.titre: derniere_evaluation(o) for o in ancien.objectifs.all()}
-    for change in objectif_changes:
-        evaluation = finals.get(change.libelle)
-        if change.nature == "retiré" and evaluation is not None:
-            change.nature = "non repris"
-            change.details.append(
-                f"Évalué « {evaluation.get_resultat_display().lower()} » le "
-                f"{evaluation.date:%d/%m/%Y}"
-            )
-    changes += objectif_changes
     changes += _compare_items(
         "Prestations",
         list(ancien.prestations.all()),
