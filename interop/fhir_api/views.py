@@ -1,4 +1,5 @@
-"""Read-only FHIR R4 endpoint: CapabilityStatement, Patient read and search by identifier.
+"""Read-only FHIR R4 endpoint: CapabilityStatement, Patient read and search by identifier
+(GET for local identifiers, POST `_search` for all, the INS included).
 
 Every Patient goes through `securite.access` (404 for absent or out of scope, with the
 refusal traced) and leaves a "lecture" and an "export" audit row: the resource leaves the DUI.
@@ -95,10 +96,35 @@ class PatientReadView(FhirView):
         return Response(resource)
 
 
+def _is_ins_system(system: str) -> bool:
+    return system.startswith("urn:oid:1.2.250.1.213.1.4.")
+
+
 class PatientSearchView(FhirView):
+    """`GET /fhir/Patient?identifier=…` for a local identifier, and
+    `POST /fhir/Patient/_search` (form body, the FHIR way of searching without the terms in
+    the URL) for any identifier. An INS is a health identifier: searched by POST only, so it
+    never lands in a URL, an access log or a browser history."""
+
     def get(self, request: Request) -> Response:
-        user = access.current_user(request)
         identifier = request.query_params.get("identifier", "")
+        if _is_ins_system(identifier.rpartition("|")[0]):
+            return Response(
+                _outcome(
+                    "security",
+                    "Une recherche par INS passe par POST /fhir/Patient/_search (corps du "
+                    "formulaire), jamais dans l'adresse.",
+                ),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return self._search(request, identifier)
+
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        return self._search(request, str(data.get("identifier", "")))
+
+    def _search(self, request: Request, identifier: str) -> Response:
+        user = access.current_user(request)
         system, _, value = identifier.rpartition("|")
         if not value:
             return Response(
@@ -109,7 +135,7 @@ class PatientSearchView(FhirView):
         if system in ("", fhir.SYSTEM_LOCAL_USAGER):
             local = value.split("/", 1)[1] if "/" in value else value
             queryset = queryset.filter(identifiant_local=local)
-        elif system.startswith("urn:oid:1.2.250.1.213.1.4."):
+        elif _is_ins_system(system):
             queryset = queryset.filter(ins__matricule=value)
         else:
             queryset = queryset.none()
