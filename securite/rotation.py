@@ -12,6 +12,14 @@ from django.db import connection, models, transaction
 from .crypto import EncryptedTextField, decrypt, encrypt, encrypted_fields, key_id, keyring
 
 
+def _rotation_flag(cursor: Any, *, on: bool) -> None:
+    """Tell the database triggers of append-only tables (quotidien_transmission) that this
+    transaction re-encrypts the same text: `set_config(..., true)` lasts until the end of the
+    transaction at most, and is switched off again at the end of the batch."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT set_config('dui.rotation_cles', %s, true)", ["on" if on else "off"])
+
+
 def rotate_field(
     model: type[models.Model], field: EncryptedTextField, batch_size: int = 500
 ) -> int:
@@ -39,6 +47,7 @@ def rotate_field(
         if not rows:
             return rotated
         with transaction.atomic(), connection.cursor() as cursor:
+            _rotation_flag(cursor, on=True)
             for pk, stored in rows:
                 if stored and key_id(stored) not in (None, active):
                     fresh = encrypt(decrypt(stored, context=context), context=context)
@@ -48,6 +57,7 @@ def rotate_field(
                         [fresh, pk, stored],
                     )
                     rotated += cursor.rowcount
+            _rotation_flag(cursor, on=False)
         last_pk = rows[-1][0]
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from securite.models import AuditAction, EvenementAudit
 from tests.factories import EvenementIndesirableFactory, TransmissionFactory
-from usagers.quotidien.models import Evenement, Observation, Transmission
+from usagers.quotidien.models import AbsencePrevue, Evenement, Observation, Transmission
 
 
 def test_write_then_read_transmissions_with_a_cursor(educateur, medecin, resident, client_for):
@@ -213,5 +213,139 @@ def test_the_openapi_schema_lists_the_daily_support(world, educateur, client_for
         "quotidien_chronologie",
         "quotidien_transmission_create",
         "quotidien_semaine",
+    ):
+        assert operation in schema
+
+
+def _rendez_vous(world, auteur, usager, categorie, titre, heure=10):
+    from usagers.quotidien import services
+
+    debut = timezone.make_aware(datetime.datetime(2026, 5, 5, heure))
+    (evenement,) = services.evenement_creer(
+        acteur=auteur,
+        etablissement=world.ehpad,
+        unite=world.unite_a,
+        titre=titre,
+        nature="rendez_vous",
+        categorie=categorie,
+        lieu="Hôpital",
+        debut=debut,
+        fin=debut + datetime.timedelta(hours=1),
+        usagers=[usager],
+    )
+    return evenement
+
+
+def test_a_persons_agenda_shows_a_medical_appointment_as_busy_to_an_educator(
+    world, educateur, medecin, resident, enfant, client_for
+):
+    atelier = _rendez_vous(world, educateur, resident, "educatif", "Atelier cuisine", 9)
+    cardio = _rendez_vous(world, medecin, resident, "medical", "Cardiologue", 14)
+    url = reverse("quotidien-api:agenda", args=[resident.pk])
+    rows = client_for(educateur).get(url, {"du": "2026-05-04", "au": "2026-05-10"}).json()
+    assert [(r["id"], r["titre"], r["lieu"]) for r in rows] == [
+        (atelier.pk, "Atelier cuisine", "Hôpital"),
+        (cardio.pk, "Occupé", ""),
+    ]
+    assert EvenementAudit.objects.filter(
+        acteur=educateur, action=AuditAction.LECTURE, usager=resident, objet_type="quotidien.agenda"
+    ).exists()
+    rows = client_for(medecin).get(url, {"du": "2026-05-04", "au": "2026-05-10"}).json()
+    assert [r["titre"] for r in rows] == ["Atelier cuisine", "Cardiologue"]
+    # Outside the period: nothing; a period too long or upside down: a field error.
+    assert client_for(medecin).get(url, {"du": "2026-05-06", "au": "2026-05-10"}).json() == []
+    bad = client_for(medecin).get(url, {"du": "2026-05-10", "au": "2026-05-04"})
+    assert bad.status_code == 400 and "précède" in bad.json()["au"][0]
+    bad = client_for(medecin).get(url, {"du": "2026-01-01", "au": "2026-12-31"})
+    assert bad.status_code == 400 and "au plus" in bad.json()["au"][0]
+    # A person out of scope: 404 and a refusal.
+    assert (
+        client_for(educateur).get(reverse("quotidien-api:agenda", args=[enfant.pk])).status_code
+        == 404
+    )
+    assert EvenementAudit.objects.filter(acteur=educateur, action=AuditAction.REFUS).exists()
+
+
+def test_one_event_through_the_api_is_busy_when_its_category_is_not_readable(
+    world, educateur, medecin, resident, educateur_ime, client_for
+):
+    cardio = _rendez_vous(world, medecin, resident, "medical", "Cardiologue")
+    url = reverse("quotidien-api:evenement", args=[cardio.pk])
+    seen = client_for(educateur).get(url).json()
+    assert (seen["titre"], seen["lieu"], seen["is_lisible"]) == ("Occupé", "", False)
+    assert seen["usagers"] == [resident.pk]
+    assert client_for(medecin).get(url).json()["titre"] == "Cardiologue"
+    assert client_for(educateur_ime).get(url).status_code == 404
+    assert EvenementAudit.objects.filter(acteur=educateur_ime, action=AuditAction.REFUS).exists()
+
+
+def test_moving_an_event_through_the_api(world, educateur, medecin, resident, client_for):
+    atelier = _rendez_vous(world, educateur, resident, "educatif", "Atelier cuisine")
+    url = reverse("quotidien-api:evenement", args=[atelier.pk])
+    bad = client_for(educateur).patch(
+        url,
+        {"debut": "2026-05-06T15:00:00+02:00", "fin": "2026-05-06T14:00:00+02:00"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["fin"] == ["La fin de l'événement doit être postérieure à son début."]
+    moved = client_for(educateur).patch(
+        url,
+        {"debut": "2026-05-06T15:00:00+02:00", "fin": "2026-05-06T16:00:00+02:00"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200, moved.json()
+    assert [e["id"] for e in moved.json()] == [atelier.pk]
+    atelier.refresh_from_db()
+    assert timezone.localtime(atelier.debut).strftime("%d/%m %H:%M") == "06/05 15:00"
+    # The educator may not move a medical appointment (she sees it "occupé").
+    cardio = _rendez_vous(world, medecin, resident, "medical", "Cardiologue")
+    refused = client_for(educateur).patch(
+        reverse("quotidien-api:evenement", args=[cardio.pk]),
+        {"debut": "2026-05-06T15:00:00+02:00", "fin": "2026-05-06T16:00:00+02:00"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert "ne pouvez pas modifier" in refused.json()["non_field_errors"][0]
+
+
+def test_planned_absences_are_changed_and_cancelled_through_the_api(
+    educateur, educateur_ime, resident, client_for
+):
+    client = client_for(educateur)
+    created = client.post(
+        reverse("quotidien-api:absences", args=[resident.pk]),
+        {"debut": "2026-08-03", "fin": "2026-08-14", "motif": "vacances"},
+        content_type="application/json",
+    ).json()
+    url = reverse("quotidien-api:absence", args=[created["id"]])
+    assert client.get(url).json()["motif"] == "vacances"
+    bad = client.put(
+        url,
+        {"debut": "2026-08-14", "fin": "2026-08-03", "motif": "vacances"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "fin" in bad.json()
+    changed = client.put(
+        url,
+        {"debut": "2026-08-03", "fin": "2026-08-21", "motif": "famille"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.json()
+    assert (changed.json()["fin"], changed.json()["motif"]) == ("2026-08-21", "famille")
+    assert client_for(educateur_ime).delete(url).status_code == 404
+    assert client.delete(url).status_code == 204
+    assert not AbsencePrevue.objects.exists()
+    assert client.get(url).status_code == 404
+
+
+def test_the_openapi_schema_lists_the_agenda_changes(world, educateur, client_for):
+    schema = client_for(educateur).get(reverse("dui:api-schema")).content.decode()
+    for operation in (
+        "quotidien_agenda",
+        "quotidien_evenement_detail",
+        "quotidien_evenement_deplacer",
+        "quotidien_absence_update",
+        "quotidien_absence_cancel",
     ):
         assert operation in schema

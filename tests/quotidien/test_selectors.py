@@ -344,3 +344,23 @@ def test_director_dashboard_counts_incidents_to_follow_late_eigs_and_recent_ones
     assert (chef.a_suivre, chef.eigs_en_retard, chef.declares_30_jours) == (2, 1, 1)
     # An educator sees only what they declared.
     assert incidents_compter(user=educateur, jour=jour).a_suivre == 0
+
+
+def test_the_notes_of_a_merged_duplicate_stay_in_the_timeline_of_the_record_kept(
+    world, chef_service, infirmier, resident
+):
+    from securite.models import AuditAction, EvenementAudit
+    from tests.factories import TransmissionFactory
+    from usagers import services as usagers_services
+
+    doublon = SejourFactory(unite=world.unite_a).usager
+    note = TransmissionFactory(usager=doublon, auteur=infirmier, categorie="soins")
+    usagers_services.usager_fusionner(
+        acteur=chef_service, conserve=resident, doublon=doublon, motif="Même personne, 2 dossiers"
+    )
+    note.refresh_from_db()
+    assert note.usager == doublon  # append-only: the note did not move
+    page = selectors.chronologie(user=infirmier, usager=resident)
+    assert (Genre.TRANSMISSION, note.pk) in [(e.genre, e.objet.pk) for e in page.elements]
+    fusion = EvenementAudit.objects.get(usager=resident, action=AuditAction.FUSION)
+    assert "quotidien.Transmission" in fusion.motif  # what stayed behind is said

@@ -7,10 +7,13 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from securite.audit import audit_verify
+from securite.crypto import EncryptedTextField, encrypt, key_id
 from securite.models import AuditAction, Categorie, EvenementAudit, Opposition
 from tests.factories import (
     AbsencePrevueFactory,
@@ -21,6 +24,7 @@ from tests.factories import (
 )
 from usagers.quotidien import services
 from usagers.quotidien.models import (
+    AbsencePrevue,
     Evenement,
     EvenementIndesirable,
     Observation,
@@ -146,18 +150,93 @@ def test_a_nurse_cannot_complete_an_educative_note_she_may_only_read(
         services.transmission_completer(acteur=educateur, transmission=original, donnees=" ")
 
 
+def _raw_transmission(pk, column):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM quotidien_transmission WHERE id = %s", [pk])
+        return cursor.fetchone()[0]
+
+
 def test_the_database_refuses_any_edit_or_deletion_of_a_transmission(educateur, resident):
     transmission = _transmission(educateur, resident)
     with pytest.raises(Exception, match="ne se modifie pas"), transaction.atomic():
         Transmission.objects.filter(pk=transmission.pk).update(cible="Autre chose")
     with pytest.raises(Exception, match="ne se supprime pas"), transaction.atomic():
         Transmission.objects.filter(pk=transmission.pk).delete()
-    # Key rotation rewrites the ciphertext of the same text: allowed.
+    # The encrypted narrative is protected too, whatever the column and the new value.
+    encrypted = [f.name for f in Transmission._meta.fields if isinstance(f, EncryptedTextField)]
+    assert set(encrypted) >= {"donnees", "actions", "resultats"}
+    for name in encrypted:
+        with pytest.raises(Exception, match="ne se modifie pas"), transaction.atomic():
+            Transmission.objects.filter(pk=transmission.pk).update(**{name: "Texte réécrit"})
+        # Even a valid ciphertext of another column, in raw SQL, is refused.
+        other = "donnees" if name != "donnees" else "resultats"
+        with (
+            pytest.raises(Exception, match="ne se modifie pas"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(
+                f"UPDATE quotidien_transmission SET {name} = {other} WHERE id = %s",
+                [transmission.pk],
+            )
+    # Writing the same value changes nothing: allowed.
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE quotidien_transmission SET donnees = donnees WHERE id = %s", [transmission.pk]
         )
-    assert Transmission.objects.get(pk=transmission.pk).cible == "Repas"
+    stored = Transmission.objects.get(pk=transmission.pk)
+    assert (stored.cible, stored.donnees) == ("Repas", "A mangé la moitié de son assiette.")
+
+
+def test_only_key_rotation_may_rewrite_the_ciphertext_and_only_with_a_ciphertext(
+    educateur, resident
+):
+    transmission = _transmission(educateur, resident)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('dui.rotation_cles', 'on', true)")
+        fresh = encrypt("A mangé la moitié de son assiette.", context=_context("donnees"))
+        cursor.execute(
+            "UPDATE quotidien_transmission SET donnees = %s WHERE id = %s", [fresh, transmission.pk]
+        )
+        # Clear text is refused even under the rotation flag.
+        with pytest.raises(Exception, match="ne se modifie pas"), transaction.atomic():
+            cursor.execute(
+                "UPDATE quotidien_transmission SET actions = 'en clair' WHERE id = %s",
+                [transmission.pk],
+            )
+        # The other columns stay frozen under the flag.
+        with pytest.raises(Exception, match="ne se modifie pas"), transaction.atomic():
+            cursor.execute(
+                "UPDATE quotidien_transmission SET cible = 'Autre' WHERE id = %s",
+                [transmission.pk],
+            )
+        cursor.execute("SELECT set_config('dui.rotation_cles', 'off', true)")
+    assert _raw_transmission(transmission.pk, "donnees") == fresh
+
+
+def _context(name):
+    field = Transmission._meta.get_field(name)
+    return field.context()
+
+
+def test_key_rotation_reencrypts_transmissions_and_leaves_the_guard_on(educateur, resident, capsys):
+    with override_settings(DUI_ENCRYPTION_ACTIVE_KEY="t1"):
+        old = _transmission(educateur, resident)
+    assert key_id(_raw_transmission(old.pk, "donnees")) == "t1"
+
+    call_command("rotate_keys", "--batch-size", "2")
+
+    for column in ("donnees", "actions", "resultats"):
+        assert key_id(_raw_transmission(old.pk, column)) == "t2"
+    stored = Transmission.objects.get(pk=old.pk)
+    assert (stored.donnees, stored.actions, stored.resultats) == (
+        "A mangé la moitié de son assiette.",
+        "Proposé un complément.",
+        "Accepté.",
+    )
+    # The flag lasted for the rotation's batches only.
+    with pytest.raises(Exception, match="ne se modifie pas"), transaction.atomic():
+        Transmission.objects.filter(pk=old.pk).update(donnees="Réécrit après la rotation")
 
 
 def test_the_handover_mark_moves_forward(educateur):
@@ -721,3 +800,236 @@ def test_presence_rows_are_unique_per_half_day_in_the_database(resident, world):
             motif_absence="famille",
             source="saisie",
         )
+
+
+# ---------------------------------------------------------------------------
+# Changing the agenda and planned absences
+# ---------------------------------------------------------------------------
+def _atelier(world, acteur, usagers, **kwargs):
+    values = {
+        "acteur": acteur,
+        "etablissement": world.ehpad,
+        "unite": world.unite_a,
+        "titre": "Atelier mémoire",
+        "nature": "activite",
+        "debut": _debut(10),
+        "fin": _debut(11),
+        "usagers": usagers,
+    }
+    values.update(kwargs)
+    return services.evenement_creer(**values)
+
+
+def test_moving_an_event_moves_its_participants_and_leaves_an_audit_row(world, educateur, resident):
+    (evenement,) = _atelier(world, educateur, [resident])
+    moved = services.evenement_deplacer(
+        acteur=educateur, evenement=evenement, debut=_debut(14), fin=_debut(16)
+    )
+    assert [e.pk for e in moved] == [evenement.pk]
+    evenement.refresh_from_db()
+    assert (evenement.debut, evenement.fin) == (_debut(14), _debut(16))
+    assert Participant.objects.get(evenement=evenement).debut == _debut(14)
+    row = EvenementAudit.objects.get(action=AuditAction.MODIFICATION, usager=resident)
+    assert (row.objet_type, row.champs) == ("quotidien.Evenement", ["debut", "fin"])
+    assert list(audit_verify()) == []
+
+
+@pytest.mark.parametrize(
+    ("debut", "fin", "message"),
+    [
+        (14, 13, "La fin de l'événement doit être postérieure à son début."),
+        (14, 14, "La fin de l'événement doit être postérieure à son début."),
+    ],
+)
+def test_a_move_is_checked_like_a_creation(world, educateur, resident, debut, fin, message):
+    (evenement,) = _atelier(world, educateur, [resident])
+    with pytest.raises(ValidationError) as error:
+        services.evenement_deplacer(
+            acteur=educateur, evenement=evenement, debut=_debut(debut), fin=_debut(fin)
+        )
+    assert error.value.message_dict["fin"] == [message]
+    with pytest.raises(ValidationError, match="au plus un mois"):
+        services.evenement_deplacer(
+            acteur=educateur,
+            evenement=evenement,
+            debut=_debut(10),
+            fin=_debut(10) + datetime.timedelta(days=40),
+        )
+    evenement.refresh_from_db()
+    assert evenement.debut == _debut(10)
+    assert not EvenementAudit.objects.filter(action=AuditAction.MODIFICATION).exists()
+
+
+def test_only_who_may_write_the_category_moves_an_event(
+    world, educateur, educateur_ime, infirmier, medecin, resident, enfant
+):
+    # The nurse reads the educative category but does not write it.
+    (atelier,) = _atelier(world, educateur, [resident])
+    with pytest.raises(ValidationError, match="ne pouvez pas modifier cet événement"):
+        services.evenement_deplacer(
+            acteur=infirmier, evenement=atelier, debut=_debut(14), fin=_debut(15)
+        )
+    # The educator may not move a medical appointment.
+    (cardiologue,) = _atelier(world, medecin, [resident], categorie="medical", titre="Cardio")
+    with pytest.raises(ValidationError, match="ne pouvez pas modifier cet événement"):
+        services.evenement_deplacer(
+            acteur=educateur, evenement=cardiologue, debut=_debut(14), fin=_debut(15)
+        )
+    # Nor an event of a person out of her scope.
+    (ime,) = _atelier(
+        world, educateur_ime, [enfant], unite=world.unite_ime, etablissement=world.ime
+    )
+    with pytest.raises(ValidationError, match="ne pouvez pas modifier cet événement"):
+        services.evenement_deplacer(
+            acteur=educateur, evenement=ime, debut=_debut(14), fin=_debut(15)
+        )
+    assert Evenement.objects.filter(debut=_debut(14)).count() == 0
+
+
+def test_a_cancelled_event_is_not_moved(world, educateur, resident):
+    (evenement,) = _atelier(world, educateur, [resident])
+    services.evenement_statut_changer(acteur=educateur, evenement=evenement, statut="annule")
+    evenement.refresh_from_db()
+    with pytest.raises(ValidationError, match="annulé ne se déplace pas"):
+        services.evenement_deplacer(
+            acteur=educateur, evenement=evenement, debut=_debut(14), fin=_debut(15)
+        )
+
+
+def test_moving_a_series_shifts_the_following_occurrences_at_the_same_wall_clock_time(
+    world, educateur, resident
+):
+    # Weekly on Thursdays at 10:00 across the end of daylight saving time (25 October 2026).
+    debut = timezone.make_aware(datetime.datetime(2026, 10, 15, 10))
+    evenements = _atelier(
+        world,
+        educateur,
+        [resident],
+        debut=debut,
+        fin=debut + datetime.timedelta(hours=1),
+        recurrence="hebdomadaire",
+        recurrence_fin=datetime.date(2026, 11, 5),
+    )
+    assert len(evenements) == 4
+    # From the second occurrence on: the day after, at 14:30, for 90 minutes.
+    second = evenements[1]
+    nouveau = timezone.make_aware(datetime.datetime(2026, 10, 23, 14, 30))
+    moved = services.evenement_deplacer(
+        acteur=educateur,
+        evenement=second,
+        debut=nouveau,
+        fin=nouveau + datetime.timedelta(minutes=90),
+        toute_la_serie=True,
+    )
+    assert len(moved) == 3
+    rows = list(Evenement.objects.order_by("debut"))
+    assert [timezone.localtime(e.debut).strftime("%d/%m %H:%M") for e in rows] == [
+        "15/10 10:00",
+        "23/10 14:30",
+        "30/10 14:30",
+        "06/11 14:30",
+    ]
+    assert all(e.fin - e.debut == datetime.timedelta(minutes=90) for e in rows[1:])
+    assert all(
+        p.debut == p.evenement.debut for p in Participant.objects.select_related("evenement")
+    )
+
+
+def _absence(acteur, usager, debut, fin, **kwargs):
+    return services.absence_prevue_creer(
+        acteur=acteur, usager=usager, debut=debut, fin=fin, motif="hospitalisation", **kwargs
+    )
+
+
+def _presence_du_jour(usager, jour):
+    return list(
+        Presence.objects.filter(usager=usager, jour=jour).values_list(
+            "statut", "motif_absence", "source"
+        )
+    )
+
+
+def test_cancelling_a_planned_absence_derives_the_days_counted_again(educateur, resident):
+    today = timezone.localdate()
+    hier = today - datetime.timedelta(days=1)
+    absence = _absence(educateur, resident, hier, today + datetime.timedelta(days=3))
+    assert _presence_du_jour(resident, hier) == [("absent", "hospitalisation", "deduite")]
+    pk = absence.pk
+    services.absence_prevue_annuler(acteur=educateur, absence=absence)
+    assert not AbsencePrevue.objects.exists()
+    for jour in (hier, today):
+        assert _presence_du_jour(resident, jour) == [("present", "", "deduite")]
+    row = EvenementAudit.objects.get(action=AuditAction.SUPPRESSION)
+    assert (row.usager_id, row.objet_id) == (resident.pk, str(pk))
+
+
+def test_changing_a_planned_absence_derives_the_old_and_new_days_again(educateur, resident):
+    today = timezone.localdate()
+    jours = [today - datetime.timedelta(days=n) for n in (4, 3, 2, 1)]
+    absence = _absence(educateur, resident, jours[0], jours[1])
+    services.absence_prevue_modifier(
+        acteur=educateur,
+        absence=absence,
+        debut=jours[2],
+        fin=jours[3],
+        motif="famille",
+        debut_demi_journee="apres_midi",
+    )
+    absence.refresh_from_db()
+    assert (absence.debut, absence.fin, absence.motif) == (jours[2], jours[3], "famille")
+    assert _presence_du_jour(resident, jours[0]) == [("present", "", "deduite")]
+    assert _presence_du_jour(resident, jours[3]) == [("absent", "famille", "deduite")]
+    assert sorted(_presence_du_jour(resident, jours[2])) == [
+        ("absent", "famille", "deduite"),
+        ("present", "", "deduite"),
+    ]
+    assert EvenementAudit.objects.filter(
+        action=AuditAction.MODIFICATION, objet_id=str(absence.pk), usager=resident
+    ).exists()
+
+
+def test_a_changed_absence_is_checked_like_a_new_one(educateur, resident):
+    premiere = _absence(educateur, resident, datetime.date(2026, 7, 10), datetime.date(2026, 7, 20))
+    seconde = _absence(educateur, resident, datetime.date(2026, 8, 1), datetime.date(2026, 8, 5))
+    with pytest.raises(ValidationError, match="chevauche l'absence prévue du 10/07/2026"):
+        services.absence_prevue_modifier(
+            acteur=educateur,
+            absence=seconde,
+            debut=datetime.date(2026, 7, 18),
+            fin=datetime.date(2026, 8, 5),
+            motif="vacances",
+        )
+    with pytest.raises(ValidationError) as error:
+        services.absence_prevue_modifier(
+            acteur=educateur,
+            absence=seconde,
+            debut=datetime.date(2026, 8, 5),
+            fin=datetime.date(2026, 8, 1),
+            motif="vacances",
+        )
+    assert "fin" in error.value.message_dict
+    # Changing an absence within its own days is no overlap with itself.
+    services.absence_prevue_modifier(
+        acteur=educateur,
+        absence=premiere,
+        debut=datetime.date(2026, 7, 12),
+        fin=datetime.date(2026, 7, 20),
+        motif="hospitalisation",
+    )
+    seconde.refresh_from_db()
+    assert (seconde.debut, seconde.fin) == (datetime.date(2026, 8, 1), datetime.date(2026, 8, 5))
+
+
+def test_only_who_records_presence_changes_or_cancels_an_absence(world, educateur, enfant):
+    absence = AbsencePrevueFactory(usager=enfant)
+    with pytest.raises(ValidationError, match="n'est pas dans votre périmètre"):
+        services.absence_prevue_annuler(acteur=educateur, absence=absence)
+    with pytest.raises(ValidationError, match="n'est pas dans votre périmètre"):
+        services.absence_prevue_modifier(
+            acteur=educateur,
+            absence=absence,
+            debut=absence.debut,
+            fin=absence.fin,
+            motif="vacances",
+        )
+    assert AbsencePrevue.objects.filter(pk=absence.pk).exists()

@@ -58,3 +58,17 @@ def test_declaring_an_incident_queues_the_notification_after_commit(
     for callback in callbacks:
         callback()
     assert queued == [incident.pk]
+
+
+def test_the_new_incident_e_mail_gives_the_local_time_of_the_declaration(world, chef_service):
+    from usagers.quotidien import notifications
+
+    chef_service.email = "chef@example.org"
+    chef_service.save(update_fields=["email"])
+    incident = EvenementIndesirableFactory(
+        sejour=SejourFactory(unite=world.unite_a),
+        # 21:30 UTC in summer is 23:30 in Paris.
+        declare_le=datetime.datetime(2026, 7, 14, 21, 30, tzinfo=datetime.UTC),
+    )
+    assert notifications.incident_notifier(incident.pk) == 1
+    assert "déclaré le 14/07/2026 à 23:30" in mail.outbox[0].body

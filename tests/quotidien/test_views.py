@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from securite.models import AuditAction, EvenementAudit
+from securite.models import AuditAction, EvenementAudit, Opposition
 from tests.factories import (
     EvenementIndesirableFactory,
     ObservationFactory,
@@ -331,3 +331,91 @@ def test_the_correction_link_shows_only_on_notes_one_may_write(
     content = client_for(educateur).get(reverse("quotidien:fil", args=[resident.pk])).content
     links = re.findall(r"/quotidien/transmissions/(\d+)/complement/", content.decode())
     assert links == [str(mine.pk)]
+
+
+def test_the_form_refused_to_whoever_may_write_nothing_leaves_a_refusal(
+    educateur, resident, client_for
+):
+    """The educator writes only the educative category; once the person objects to it, the
+    form answers 404 like an absent record, and the refusal is in the audit."""
+    Opposition.objects.create(
+        usager=resident,
+        categorie="educatif",
+        profession="educateur",
+        exprimee_par="La résidente",
+        date=datetime.date(2026, 1, 5),
+    )
+    url = reverse("quotidien:transmission-nouvelle", args=[resident.pk])
+    response = client_for(educateur).get(url)
+    assert response.status_code == 404
+    assert EvenementAudit.objects.filter(
+        acteur=educateur, action=AuditAction.REFUS, objet_id=str(resident.pk)
+    ).exists()
+
+
+def test_moving_an_event_from_its_page(world, educateur, resident, client_for):
+    from usagers.quotidien import services
+
+    debut = timezone.make_aware(datetime.datetime(2026, 5, 6, 14))
+    (evenement,) = services.evenement_creer(
+        acteur=educateur,
+        etablissement=world.ehpad,
+        unite=world.unite_a,
+        titre="Piscine",
+        nature="activite",
+        debut=debut,
+        fin=debut + datetime.timedelta(hours=2),
+        usagers=[resident],
+    )
+    client = client_for(educateur)
+    detail = client.get(reverse("quotidien:evenement", args=[evenement.pk])).content.decode()
+    url = reverse("quotidien:evenement-deplacer", args=[evenement.pk])
+    assert f'href="{url}"' in detail
+    form = client.get(url).content.decode()
+    assert 'value="2026-05-06T14:00"' in form
+    response = client.post(url, {"debut": "2026-05-07T14:00", "fin": "2026-05-07T13:00"})
+    assert (
+        "La fin de l&#x27;événement doit être postérieure à son début." in response.content.decode()
+    )
+    response = client.post(url, {"debut": "2026-05-07T10:00", "fin": "2026-05-07T12:00"})
+    assert response.status_code == 302
+    evenement.refresh_from_db()
+    assert timezone.localtime(evenement.debut).strftime("%d/%m %H:%M") == "07/05 10:00"
+
+
+def test_changing_then_cancelling_a_planned_absence_from_the_pages(educateur, resident, client_for):
+    client = client_for(educateur)
+    today = timezone.localdate()
+    debut, fin, plus_tard = (today + datetime.timedelta(days=n) for n in (10, 20, 27))
+    client.post(
+        reverse("quotidien:absence-nouvelle", args=[resident.pk]),
+        {
+            "debut": debut.isoformat(),
+            "debut_demi_journee": "matin",
+            "fin": fin.isoformat(),
+            "fin_demi_journee": "apres_midi",
+            "motif": "vacances",
+        },
+    )
+    absence = AbsencePrevue.objects.get()
+    url = reverse("quotidien:absence", args=[absence.pk])
+    listing = client.get(reverse("quotidien:absence-nouvelle", args=[resident.pk])).content
+    assert f'href="{url}"' in listing.decode()
+    data = {
+        "debut": fin.isoformat(),
+        "debut_demi_journee": "matin",
+        "fin": debut.isoformat(),
+        "fin_demi_journee": "apres_midi",
+        "motif": "vacances",
+    }
+    response = client.post(url, data)
+    assert "ne peut pas finir avant de commencer" in response.content.decode()
+    data.update(debut=debut.isoformat(), fin=plus_tard.isoformat(), motif="famille")
+    assert client.post(url, data).status_code == 302
+    absence.refresh_from_db()
+    assert (absence.fin, absence.motif) == (plus_tard, "famille")
+    assert client.post(url, {"annuler_absence": "1"}).status_code == 302
+    assert not AbsencePrevue.objects.exists()
+    assert EvenementAudit.objects.filter(
+        acteur=educateur, action=AuditAction.SUPPRESSION, usager=resident
+    ).exists()

@@ -20,13 +20,21 @@ from securite import access
 from securite.audit import audit_record, audit_record_many, audit_refusal
 from securite.models import Action, AuditAction, Categorie, Utilisateur
 from usagers.models import Usager
+from usagers.projet.access import CATEGORIE as PROJET_CATEGORIE
 from usagers.projet.models import Objectif
 
 from . import selectors, services
-from .acces import incident_can_manage, incident_get, incidents_visibles
+from .acces import (
+    absence_get,
+    evenement_get,
+    incident_can_manage,
+    incident_get,
+    incidents_visibles,
+)
 from .models import (
     AbsencePrevue,
     DemiJournee,
+    Evenement,
     Gravite,
     MotifAbsence,
     NatureEvenement,
@@ -286,9 +294,19 @@ class ElementSerializer(serializers.Serializer):
             return f"{objet.get_type_display()} : {objet.valeur_affichee}"
         if element.genre == selectors.Genre.INCIDENT:
             return f"Événement indésirable : {objet.get_type_display().lower()}"
+        if element.genre == selectors.Genre.EVALUATION:
+            return (
+                f"Objectif évalué : {objet.objectif.titre} — {objet.get_resultat_display().lower()}"
+            )
+        if element.genre == selectors.Genre.BILAN:
+            return f"Bilan {objet.get_categorie_display().lower()} : {objet.projet.titre}"
         return str(objet.titre)
 
     def get_categorie(self, element: selectors.Element) -> str:
+        if element.genre in selectors.Genre.PROJET_ET_SUIVI:
+            # A plan and its follow-up belong to the plan's category (a review's own
+            # `categorie` is its kind: partial, intermediate, final).
+            return str(PROJET_CATEGORIE)
         return str(getattr(element.objet, "categorie", ""))
 
 
@@ -440,6 +458,41 @@ class AbsenceApi(APIView):
             acteur=user, usager=usager, request=request, **serializer.validated_data
         )
         return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
+
+
+class AbsenceDetailApi(APIView):
+    @extend_schema(responses=AbsenceSerializer, operation_id="quotidien_absence_detail")
+    def get(self, request: Request, pk: int) -> Response:
+        """One planned absence."""
+        user = access.current_user(request)
+        absence = absence_get(user, pk, request=request)
+        _lecture(request, user, absence.usager, "quotidien.absences")
+        return Response(AbsenceSerializer(absence).data)
+
+    @extend_schema(
+        request=AbsenceSerializer,
+        responses=AbsenceSerializer,
+        operation_id="quotidien_absence_update",
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        """Change the dates or the reason of a planned absence (refused if it then overlaps
+        another one); the presence of the days already counted is derived again."""
+        user = access.current_user(request)
+        absence = absence_get(user, pk, request=request)
+        serializer = AbsenceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        absence = services.absence_prevue_modifier(
+            acteur=user, absence=absence, request=request, **serializer.validated_data
+        )
+        return Response(AbsenceSerializer(absence).data)
+
+    @extend_schema(responses={204: None}, operation_id="quotidien_absence_cancel")
+    def delete(self, request: Request, pk: int) -> Response:
+        """Cancel a planned absence: its days become presence again (unless entered)."""
+        user = access.current_user(request)
+        absence = absence_get(user, pk, request=request)
+        services.absence_prevue_annuler(acteur=user, absence=absence, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PresenceSerializer(serializers.Serializer):
@@ -599,6 +652,101 @@ class EvenementListApi(APIView):
         return Response(
             EvenementOutputSerializer(evenements, many=True).data, status=status.HTTP_201_CREATED
         )
+
+
+class EvenementDetailOutputSerializer(EvenementOutputSerializer):
+    is_lisible = serializers.SerializerMethodField(
+        help_text="Faux : catégorie non lisible, seul le créneau est montré (« Occupé »)."
+    )
+    usagers = serializers.SerializerMethodField()
+
+    def get_is_lisible(self, evenement: Any) -> bool:
+        return bool(getattr(evenement, "is_lisible", True))
+
+    def get_usagers(self, evenement: Any) -> list[int]:
+        return [p.usager_id for p in self.context.get("participants", [])]
+
+
+class DeplacementInputSerializer(serializers.Serializer):
+    debut = serializers.DateTimeField()
+    fin = serializers.DateTimeField()
+    toute_la_serie = serializers.BooleanField(required=False, default=False)
+
+
+class EvenementDetailApi(APIView):
+    @extend_schema(
+        responses=EvenementDetailOutputSerializer, operation_id="quotidien_evenement_detail"
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        """One agenda event. An event in a category the user may not read for one of its
+        persons shows as a busy slot ("Occupé", no place)."""
+        user = access.current_user(request)
+        evenement, participants = evenement_get(user, pk, request=request)
+        audit_record_many(
+            acteur=user,
+            usager_ids=[p.usager_id for p in participants],
+            objet_type=Evenement._meta.label,
+            categorie=evenement.categorie,
+            request=request,
+        )
+        return Response(
+            EvenementDetailOutputSerializer(evenement, context={"participants": participants}).data
+        )
+
+    @extend_schema(
+        request=DeplacementInputSerializer,
+        responses=EvenementOutputSerializer(many=True),
+        operation_id="quotidien_evenement_deplacer",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        """Move an event (and, with `toute_la_serie`, the following occurrences of its series
+        by the same shift) to a new start and end. Returns the events moved."""
+        user = access.current_user(request)
+        evenement, _ = evenement_get(user, pk, request=request)
+        serializer = DeplacementInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evenements = services.evenement_deplacer(
+            acteur=user, evenement=evenement, request=request, **serializer.validated_data
+        )
+        return Response(EvenementOutputSerializer(evenements, many=True).data)
+
+
+class AgendaApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("du", date, description="Premier jour, aujourd'hui par défaut."),
+            OpenApiParameter(
+                "au",
+                date,
+                description=f"Dernier jour (inclus), 13 jours après `du` par défaut ; "
+                f"{selectors.AGENDA_JOURS_MAX} jours au plus.",
+            ),
+        ],
+        responses=EvenementOutputSerializer(many=True),
+        operation_id="quotidien_agenda",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        """A person's appointments and activities over a period, oldest first. An event in a
+        category the user may not read shows as a busy slot ("Occupé")."""
+        user, usager = _usager(request, pk)
+        params = AgendaParametres(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        du = params.validated_data.get("du") or timezone.localdate()
+        au = params.validated_data.get("au") or du + timedelta(days=13)
+        if au < du:
+            raise serializers.ValidationError({"au": ["La fin de la période précède son début."]})
+        if (au - du).days >= selectors.AGENDA_JOURS_MAX:
+            raise serializers.ValidationError(
+                {"au": [f"La période dure au plus {selectors.AGENDA_JOURS_MAX} jours."]}
+            )
+        evenements = selectors.agenda_usager(user=user, usager=usager, du=du, au=au)
+        _lecture(request, user, usager, "quotidien.agenda")
+        return Response(EvenementOutputSerializer(evenements, many=True).data)
+
+
+class AgendaParametres(serializers.Serializer):
+    du = serializers.DateField(required=False)
+    au = serializers.DateField(required=False)
 
 
 class CelluleSerializer(serializers.Serializer):

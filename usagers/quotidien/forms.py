@@ -323,6 +323,16 @@ class EvenementForm(forms.Form):
         self.fields["prestation_serafin"].choices = _serafin_choices()  # type: ignore[attr-defined]
 
 
+class EvenementDeplacementForm(forms.Form):
+    debut = forms.DateTimeField(label="Nouveau début", widget=DateHeureInput())
+    fin = forms.DateTimeField(label="Nouvelle fin", widget=DateHeureInput())
+    toute_la_serie = forms.BooleanField(
+        label="Déplacer aussi les événements suivants de la série",
+        required=False,
+        help_text="Ils sont décalés d'autant, à la même heure.",
+    )
+
+
 class AbsenceForm(forms.Form):
     debut = forms.DateField(label="Du", widget=DateInput())
     debut_demi_journee = forms.ChoiceField(

@@ -4,6 +4,7 @@ follow in the DUI, never the narrative nor the person's name."""
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Q
+from django.utils import timezone
 
 from securite.models import Profession, Utilisateur
 
@@ -42,7 +43,8 @@ def incident_notifier(incident_id: int) -> int:
         + f"événement indésirable n° {incident.pk} déclaré",
         message=(
             f"Un événement indésirable de gravité {incident.gravite}/5 a été déclaré le "
-            f"{incident.declare_le:%d/%m/%Y à %H:%M} ({incident.etablissement}).\n\n"
+            f"{timezone.localtime(incident.declare_le):%d/%m/%Y à %H:%M} "
+            f"({incident.etablissement}).\n\n"
             "Le détail est consultable dans le DUI, rubrique « Événements indésirables »."
             + (
                 "\n\nIl est qualifié d'événement grave associé aux soins (EIGS) : la partie 1 "

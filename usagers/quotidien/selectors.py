@@ -21,7 +21,14 @@ from securite import access
 from securite.models import Action, Categorie, Utilisateur
 from usagers.models import Sejour, Usager
 from usagers.projet.access import CATEGORIE as PROJET_CATEGORIE
-from usagers.projet.models import STATUTS_EN_VIGUEUR, ProjetPersonnalise
+from usagers.projet.models import (
+    STATUTS_EN_VIGUEUR,
+    Bilan,
+    EvaluationObjectif,
+    Objectif,
+    ProjetPersonnalise,
+)
+from usagers.selectors import usager_ids_dossier
 
 from . import presence
 from .acces import incident_can_manage, incidents_visibles
@@ -432,6 +439,9 @@ class Genre:
     INCIDENT = "incident"
     EVENEMENT = "evenement"
     PROJET = "projet"
+    # Events of the support plan besides its validation; the "projet" filter shows them too.
+    EVALUATION = "evaluation"
+    BILAN = "bilan"
     CHOICES = (
         (TRANSMISSION, "Transmissions"),
         (OBSERVATION, "Observations"),
@@ -439,7 +449,8 @@ class Genre:
         (EVENEMENT, "Agenda"),
         (PROJET, "Projet personnalisé"),
     )
-    TOUS = frozenset(code for code, _ in CHOICES)
+    PROJET_ET_SUIVI = frozenset({PROJET, EVALUATION, BILAN})
+    TOUS = frozenset(code for code, _ in CHOICES) | PROJET_ET_SUIVI
 
 
 @dataclass(frozen=True)
@@ -453,6 +464,8 @@ class Source:
     id_column: str
     date_column: str
     categorie_column: str | None
+    # Parameters of `table` when it is a subquery.
+    table_params: tuple[Any, ...] = ()
 
 
 def _sources() -> dict[str, Source]:
@@ -480,7 +493,33 @@ def _sources() -> dict[str, Source]:
         ),
         # Validation of a support plan (usagers/projet), in its category (educatif).
         Genre.PROJET: Source(Genre.PROJET, 0, *cols(ProjetPersonnalise, "id", "valide_le", None)),
+        # Evaluations of the plans' objectives and reviews of the plans, at the start of their
+        # day: reached through the plan (few rows per person, found by the plan's usager index).
+        Genre.EVALUATION: _source_projet(
+            Genre.EVALUATION,
+            5,
+            f"SELECT e.id, e.date, p.usager_id FROM {EvaluationObjectif._meta.db_table} e "  # noqa: S608
+            f"JOIN {Objectif._meta.db_table} o ON o.id = e.objectif_id "
+            f"JOIN {ProjetPersonnalise._meta.db_table} p ON p.id = o.projet_id",
+        ),
+        Genre.BILAN: _source_projet(
+            Genre.BILAN,
+            6,
+            f"SELECT b.id, b.date, p.usager_id FROM {Bilan._meta.db_table} b "  # noqa: S608
+            f"JOIN {ProjetPersonnalise._meta.db_table} p ON p.id = b.projet_id",
+        ),
     }
+
+
+def _source_projet(genre: str, rang: int, select: str) -> Source:
+    """A source of dated rows (id, date, usager_id) of the support plan, as a subquery whose
+    date becomes the start of the day in the current time zone (as `_debut_jour`, so cursors
+    built from the loaded objects match the SQL)."""
+    table = (
+        f"(SELECT s.id, (s.date::timestamp AT TIME ZONE %s) AS quand, s.usager_id "  # noqa: S608 - table names from model meta
+        f"FROM ({select}) AS s) AS {genre}"
+    )
+    return Source(genre, rang, table, "id", "quand", None, (timezone.get_current_timezone_name(),))
 
 
 @dataclass(frozen=True)
@@ -533,7 +572,7 @@ class PageChronologie:
 def _branche(
     source: Source,
     *,
-    usager_id: int,
+    usager_ids: Sequence[int],
     categorie: str | None,
     extra: tuple[str, list[Any]] | None,
     du: datetime | None,
@@ -542,8 +581,8 @@ def _branche(
     limite: int,
 ) -> tuple[str, list[Any]]:
     adapt = connection.ops.adapt_datetimefield_value
-    where = ["usager_id = %s"]
-    params: list[Any] = [usager_id]
+    where = [f"usager_id IN ({', '.join(['%s'] * len(usager_ids))})"]
+    params: list[Any] = [*source.table_params, *usager_ids]
     if categorie is not None and source.categorie_column:
         where.append(f"{source.categorie_column} = %s")
         params.append(categorie)
@@ -588,20 +627,24 @@ def chronologie(
     """One page of a person's timeline, newest first: transmissions, observations, adverse
     events and agenda, each item filtered by the access policy (an educator never gets a
     medical note). Keyset pagination on (date, rang, id): page N costs what page 1 costs, one
-    index range per table and category, whatever the number of notes."""
+    index range per table and category, whatever the number of notes. The notes of records
+    merged into this one stay on them (append-only tables) and are read here too."""
     permises = access.categories_permises(user, usager, Action.LIRE) if lecture is None else lecture
     cats = permises if categories is None else permises & frozenset(categories)
     kinds = Genre.TOUS if genres is None else Genre.TOUS & frozenset(genres)
+    if Genre.PROJET in kinds:
+        kinds |= Genre.PROJET_ET_SUIVI
     sources = _sources()
     borne = _debut_jour((au or timezone.localdate()) + timedelta(days=1))
     debut = _debut_jour(du) if du else None
     branches: list[tuple[str, list[Any]]] = []
+    usager_ids = usager_ids_dossier(usager)
 
     def branche(genre: str, categorie: str | None, extra: tuple[str, list[Any]] | None) -> None:
         branches.append(
             _branche(
                 sources[genre],
-                usager_id=usager.pk,
+                usager_ids=usager_ids,
                 categorie=categorie,
                 extra=extra,
                 du=debut,
@@ -619,8 +662,12 @@ def chronologie(
         extra = _incidents_where(user)
         if extra is not None:
             branche(Genre.INCIDENT, None, extra)
-    if Genre.PROJET in kinds and PROJET_CATEGORIE in cats:
-        branche(Genre.PROJET, None, ("valide_le IS NOT NULL", []))
+    if PROJET_CATEGORIE in cats:
+        if Genre.PROJET in kinds:
+            branche(Genre.PROJET, None, ("valide_le IS NOT NULL", []))
+        for genre in (Genre.EVALUATION, Genre.BILAN):
+            if genre in kinds:
+                branche(genre, None, None)
     if not branches:
         return PageChronologie([], None, cats, kinds)
     sql = " UNION ALL ".join(b[0] for b in branches) + " ORDER BY 3 DESC, 1 DESC, 2 DESC LIMIT %s"
@@ -665,6 +712,8 @@ def _date_de(genre: str, objet: Any) -> datetime:
         Genre.INCIDENT: lambda o: o.survenu_le,
         Genre.EVENEMENT: lambda o: o.debut,
         Genre.PROJET: lambda o: o.valide_le,
+        Genre.EVALUATION: lambda o: _debut_jour(o.date),
+        Genre.BILAN: lambda o: _debut_jour(o.date),
     }[genre](objet)
 
 
@@ -686,6 +735,8 @@ def _charger(rows: Sequence[tuple[int, int, Any]], sources: dict[str, Source]) -
         Genre.INCIDENT: EvenementIndesirable.objects.select_related("declarant"),
         Genre.EVENEMENT: Evenement.objects.select_related("unite"),
         Genre.PROJET: ProjetPersonnalise.objects.select_related("type_projet"),
+        Genre.EVALUATION: EvaluationObjectif.objects.select_related("objectif", "evaluateur"),
+        Genre.BILAN: Bilan.objects.select_related("projet", "auteur"),
     }
     return {
         genre: {o.pk: o for o in querysets[genre].filter(pk__in=ids[genre])} if ids[genre] else {}
@@ -716,6 +767,41 @@ def a_venir(
     )
     result = []
     for participant in participants:
+        evenement = participant.evenement
+        evenement.is_lisible = participant.categorie in lecture  # type: ignore[attr-defined]
+        result.append(evenement)
+    return result
+
+
+AGENDA_JOURS_MAX = 92
+
+
+def agenda_usager(
+    *,
+    user: Utilisateur,
+    usager: Usager,
+    du: date,
+    au: date,
+    lecture: frozenset[str] | None = None,
+) -> list[Evenement]:
+    """The person's appointments and activities overlapping the days `du` to `au` (included),
+    oldest first (one query on the participants' index). The details of an event in a category
+    the user may not read are hidden, the time slot stays (`is_lisible`, as in `a_venir`)."""
+    if lecture is None:
+        lecture = access.categories_permises(user, usager, Action.LIRE)
+    debut, fin = _debut_jour(du), _debut_jour(au + timedelta(days=1))
+    result = []
+    for participant in (
+        Participant.objects.filter(
+            usager=usager,
+            categorie__in=Categorie.values,
+            debut__gte=debut - EVENEMENT_DUREE_MAX,
+            debut__lt=fin,
+            evenement__fin__gt=debut,
+        )
+        .select_related("evenement")
+        .order_by("debut", "evenement_id")
+    ):
         evenement = participant.evenement
         evenement.is_lisible = participant.categorie in lecture  # type: ignore[attr-defined]
         result.append(evenement)

@@ -19,6 +19,7 @@ from securite import access
 from securite.audit import audit_record, audit_record_many
 from securite.models import Action, AuditAction, Categorie, Utilisateur
 from usagers.models import Sejour, Usager
+from usagers.projet.access import CATEGORIE as PROJET_CATEGORIE
 from usagers.projet.models import STATUTS_EN_VIGUEUR, Objectif
 
 from . import notifications, plausibilite, presence
@@ -100,10 +101,11 @@ def transmission_create(
     """Write a targeted note for a person in the author's scope, in a category they may write.
     Author and time are set here."""
     _check_scope(acteur, usager)
+    droits = access.droits(acteur, usager)
     errors: dict[str, list[str]] = {}
     if categorie not in Categorie.values:
         errors["categorie"] = ["Choisissez une catégorie."]
-    elif categorie not in access.categories_permises(acteur, usager, Action.ECRIRE):
+    elif categorie not in droits.ecriture:
         errors["categorie"] = [
             f"Vous ne pouvez pas écrire de transmission « {_categorie_libelle(categorie)} » "
             "pour cette personne."
@@ -117,7 +119,13 @@ def transmission_create(
         errors["donnees"] = ["Décrivez les données : ce que vous avez observé ou entendu."]
     if prestation_serafin and not is_serafin_prestation(prestation_serafin):
         errors["prestation_serafin"] = ["Cette prestation SERAFIN-PH n'existe pas."]
-    if objectif is not None and not objectifs_en_vigueur(usager).filter(pk=objectif.pk).exists():
+    if objectif is not None and PROJET_CATEGORIE not in droits.lecture:
+        # Linking a note to an objective reveals and relies on the plan: reading it is needed.
+        errors["objectif"] = [
+            "Vous ne pouvez pas lire le projet personnalisé de cette personne : la transmission "
+            "ne peut pas être reliée à l'un de ses objectifs."
+        ]
+    elif objectif is not None and not objectifs_en_vigueur(usager).filter(pk=objectif.pk).exists():
         errors["objectif"] = ["Cet objectif n'est pas dans le projet en vigueur de la personne."]
     _raise_if(errors)
     transmission = Transmission(
@@ -717,6 +725,95 @@ def evenement_statut_changer(
     return count
 
 
+def _check_evenement_ecriture(acteur: Utilisateur, evenement: Evenement) -> list[int]:
+    """Changing an event needs what creating it needed: every person in the author's scope
+    with the right to write the event's category, or, for an event of the whole unit, working
+    in that unit (in that establishment when it has no unit). Returns the participants' ids."""
+    usager_ids = list(evenement.participants.values_list("usager_id", flat=True))
+    refus = ValidationError("Vous ne pouvez pas modifier cet événement.")
+    if usager_ids:
+        ecriture = access.categories_par_usager(acteur, usager_ids, Action.ECRIRE)
+        visibles = set(
+            access.usagers_visibles(acteur).filter(pk__in=usager_ids).values_list("pk", flat=True)
+        )
+        if not all(i in visibles and evenement.categorie in ecriture[i] for i in usager_ids):
+            raise refus
+    elif evenement.unite_id is not None:
+        if not access.unites_visibles(acteur).filter(pk=evenement.unite_id).exists():
+            raise refus
+    elif not access.etablissements_visibles(acteur).filter(pk=evenement.etablissement_id).exists():
+        raise refus
+    return usager_ids
+
+
+def evenement_deplacer(
+    *,
+    acteur: Utilisateur,
+    evenement: Evenement,
+    debut: datetime,
+    fin: datetime,
+    toute_la_serie: bool = False,
+    request: HttpRequest | None = None,
+) -> list[Evenement]:
+    """Move an occurrence (or it and the following occurrences of its series, by the same
+    shift in wall-clock time) to a new start and end, checked as at creation. A done or
+    cancelled event stays where it happened. Returns the moved events."""
+    usager_ids = _check_evenement_ecriture(acteur, evenement)
+    errors: dict[str, list[str]] = {}
+    if evenement.statut != StatutEvenement.PLANIFIE:
+        raise ValidationError(
+            f"Un événement {evenement.get_statut_display().lower()} ne se déplace pas."
+        )
+    if fin <= debut:
+        errors["fin"] = ["La fin de l'événement doit être postérieure à son début."]
+    elif fin - debut > EVENEMENT_DUREE_MAX:
+        errors["fin"] = [
+            "Un événement dure au plus un mois : pour une absence, enregistrez une absence prévue."
+        ]
+    _raise_if(errors)
+    tz = timezone.get_current_timezone()
+
+    def mur(moment: datetime) -> datetime:
+        return timezone.localtime(moment, tz).replace(tzinfo=None)
+
+    decalage, duree = mur(debut) - mur(evenement.debut), fin - debut
+    targets = [evenement]
+    if toute_la_serie and evenement.serie:
+        targets = list(
+            Evenement.objects.filter(
+                serie=evenement.serie,
+                debut__gte=evenement.debut,
+                statut=StatutEvenement.PLANIFIE,
+            ).order_by("debut")
+        )
+    for target in targets:
+        # Same wall-clock shift for each occurrence, across daylight saving changes.
+        target.debut = (
+            debut
+            if target.pk == evenement.pk
+            else timezone.make_aware(mur(target.debut) + decalage, tz)
+        )
+        target.fin = target.debut + duree
+        target.full_clean()
+    with transaction.atomic():
+        Evenement.objects.bulk_update(targets, ["debut", "fin"])
+        participants = list(Participant.objects.filter(evenement__in=targets))
+        starts = {t.pk: t.debut for t in targets}
+        for participant in participants:
+            participant.debut = starts[participant.evenement_id]
+        Participant.objects.bulk_update(participants, ["debut"])
+        audit_record_many(
+            acteur=acteur,
+            usager_ids=usager_ids,
+            objet_type=Evenement._meta.label,
+            action=AuditAction.MODIFICATION,
+            categorie=evenement.categorie,
+            champs=("debut", "fin"),
+            request=request,
+        )
+    return targets
+
+
 # ---------------------------------------------------------------------------
 # Planned absences and presence
 # ---------------------------------------------------------------------------
@@ -757,14 +854,7 @@ def absence_prevue_creer(
     absence.full_clean(exclude=["cree_par", "usager"])
     with transaction.atomic():
         Usager.objects.select_for_update().filter(pk=usager.pk).first()
-        premier, dernier = absence.demi_journees()
-        for autre in AbsencePrevue.objects.filter(usager=usager, debut__lte=fin, fin__gte=debut):
-            autre_premier, autre_dernier = autre.demi_journees()
-            if premier <= autre_dernier and autre_premier <= dernier:
-                raise ValidationError(
-                    f"Cette absence chevauche l'absence prévue du {autre.debut:%d/%m/%Y} au "
-                    f"{autre.fin:%d/%m/%Y} ({autre.get_motif_display().lower()})."
-                )
+        _absence_chevauchement_refuser(absence)
         absence.save(force_insert=True)
         audit_record(
             acteur=acteur,
@@ -775,13 +865,102 @@ def absence_prevue_creer(
             champs=("debut", "fin", "motif"),
             request=request,
         )
-        # Days already counted are derived again; future days are derived when they come.
-        today = timezone.localdate()
+        _presences_rederiver(usager, [(debut, fin)])
+    return absence
+
+
+def _absence_chevauchement_refuser(absence: AbsencePrevue) -> None:
+    """Refuse an absence overlapping another planned absence of the person (itself excepted
+    when it is being changed)."""
+    premier, dernier = absence.demi_journees()
+    autres = AbsencePrevue.objects.filter(
+        usager_id=absence.usager_id, debut__lte=absence.fin, fin__gte=absence.debut
+    )
+    if absence.pk is not None:
+        autres = autres.exclude(pk=absence.pk)
+    for autre in autres:
+        autre_premier, autre_dernier = autre.demi_journees()
+        if premier <= autre_dernier and autre_premier <= dernier:
+            raise ValidationError(
+                f"Cette absence chevauche l'absence prévue du {autre.debut:%d/%m/%Y} au "
+                f"{autre.fin:%d/%m/%Y} ({autre.get_motif_display().lower()})."
+            )
+
+
+def _presences_rederiver(usager: Usager, periodes: Iterable[tuple[date, date]]) -> None:
+    """Days already counted (up to today) are derived again after a planned absence changed;
+    future days are derived when they come."""
+    today = timezone.localdate()
+    jours: set[date] = set()
+    for debut, fin in periodes:
         jour = debut
         while jour <= min(fin, today):
-            presences_deriver(jour=jour, usager_ids=[usager.pk])
+            jours.add(jour)
             jour += timedelta(days=1)
+    for jour in sorted(jours):
+        presences_deriver(jour=jour, usager_ids=[usager.pk])
+
+
+def absence_prevue_modifier(
+    *,
+    acteur: Utilisateur,
+    absence: AbsencePrevue,
+    debut: date,
+    fin: date,
+    motif: str,
+    debut_demi_journee: str = "matin",
+    fin_demi_journee: str = "apres_midi",
+    request: HttpRequest | None = None,
+) -> AbsencePrevue:
+    """Change the dates or the reason of a planned absence (a hospital stay that lasts longer,
+    holidays moved), checked as at creation; the presence of the days counted before and after
+    the change is derived again."""
+    usager = absence.usager
+    _check_pointage(acteur, usager)
+    avant = (absence.debut, absence.fin)
+    absence.debut, absence.fin, absence.motif = debut, fin, motif
+    absence.debut_demi_journee, absence.fin_demi_journee = debut_demi_journee, fin_demi_journee
+    absence.full_clean(exclude=["cree_par", "usager"])
+    with transaction.atomic():
+        Usager.objects.select_for_update().filter(pk=usager.pk).first()
+        _absence_chevauchement_refuser(absence)
+        absence.save(
+            update_fields=["debut", "debut_demi_journee", "fin", "fin_demi_journee", "motif"]
+        )
+        audit_record(
+            acteur=acteur,
+            action=AuditAction.MODIFICATION,
+            usager=usager,
+            objet=absence,
+            categorie=Categorie.ADMINISTRATIF,
+            champs=("debut", "fin", "motif"),
+            request=request,
+        )
+        _presences_rederiver(usager, [avant, (debut, fin)])
     return absence
+
+
+def absence_prevue_annuler(
+    *, acteur: Utilisateur, absence: AbsencePrevue, request: HttpRequest | None = None
+) -> None:
+    """Cancel a planned absence: the row goes, the audit keeps who cancelled what, and the
+    days already counted become presence again (unless a professional entered them)."""
+    usager = absence.usager
+    _check_pointage(acteur, usager)
+    periode = (absence.debut, absence.fin)
+    with transaction.atomic():
+        Usager.objects.select_for_update().filter(pk=usager.pk).first()
+        audit_record(
+            acteur=acteur,
+            action=AuditAction.SUPPRESSION,
+            usager=usager,
+            objet=absence,
+            categorie=Categorie.ADMINISTRATIF,
+            champs=("debut", "fin", "motif"),
+            request=request,
+        )
+        absence.delete()
+        _presences_rederiver(usager, [periode])
 
 
 def _sejour_du_jour(usager: Usager, jour: date) -> Sejour | None:

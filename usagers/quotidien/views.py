@@ -21,14 +21,22 @@ from securite import access
 from securite.audit import audit_record, audit_record_many, audit_refusal
 from securite.models import Action, AuditAction, Categorie, Utilisateur
 from usagers.models import Usager
+from usagers.projet.access import CATEGORIE as PROJET_CATEGORIE
 from usagers.projet.models import Objectif
 
 from . import charts, selectors, services
-from .acces import incident_can_manage, incident_get, incidents_visibles
+from .acces import (
+    absence_get,
+    evenement_get,
+    incident_can_manage,
+    incident_get,
+    incidents_visibles,
+)
 from .forms import (
     AbsenceForm,
     ChronologieFiltreForm,
     ComplementForm,
+    EvenementDeplacementForm,
     EvenementForm,
     IncidentEtapeForm,
     IncidentForm,
@@ -222,10 +230,12 @@ def _sans(request: HttpRequest, *names: str) -> str:
 def transmission_nouvelle(request: HttpRequest, pk: int) -> HttpResponse:
     user, usager, droits = _usager_page(request, pk)
     if not droits.ecriture:
+        # May open the record but write no category of it: refused like an absent record.
+        audit_refusal(acteur=user, request=request, objet_type=Usager._meta.label, objet_id=pk)
         raise Http404
     objectifs = (
         services.objectifs_en_vigueur(usager)
-        if Categorie.EDUCATIF in droits.lecture
+        if PROJET_CATEGORIE in droits.lecture
         else Objectif.objects.none()
     )
     form = TransmissionForm(request.POST or None, categories=droits.ecriture, objectifs=objectifs)
@@ -469,33 +479,21 @@ def evenement_nouveau(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "quotidien/evenement_form.html", {"form": form, "unite": unite})
 
 
-@login_required
-def evenement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One event; done or cancelled from here (the series too)."""
-    user = access.current_user(request)
-    evenement = (
-        Evenement.objects.select_related("unite", "etablissement", "cree_par").filter(pk=pk).first()
-    )
-    participants = list(evenement.participants.select_related("usager")) if evenement else []
-    visibles = set(
-        access.usagers_visibles(user)
-        .filter(pk__in=[p.usager_id for p in participants])
-        .values_list("pk", flat=True)
-    )
-    in_scope = evenement is not None and (
-        (participants and all(p.usager_id in visibles for p in participants))
-        or (
-            not participants
-            and access.etablissements_visibles(user).filter(pk=evenement.etablissement_id).exists()
-        )
-    )
-    lisible = in_scope and all(
-        evenement.categorie in access.categories_permises(user, p.usager, Action.LIRE)  # type: ignore[union-attr]
-        for p in participants
-    )
-    if evenement is None or not lisible:
+def _evenement_lisible(request: HttpRequest, user: Utilisateur, pk: int) -> Any:
+    """An event whose details the user may read, with its participants, or 404 with a refusal
+    in the audit (the pages show no "occupé" slot on their own)."""
+    evenement, participants = evenement_get(user, pk, request=request)
+    if not evenement.is_lisible:  # type: ignore[attr-defined]
         audit_refusal(acteur=user, request=request, objet_type=Evenement._meta.label, objet_id=pk)
         raise Http404
+    return evenement, participants
+
+
+@login_required
+def evenement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One event; done, cancelled or moved from here (the series too)."""
+    user = access.current_user(request)
+    evenement, participants = _evenement_lisible(request, user, pk)
     if request.method == "POST":
         try:
             services.evenement_statut_changer(
@@ -529,6 +527,42 @@ def evenement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def evenement_deplacer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an event to a new start and end (and the following occurrences of its series)."""
+    user = access.current_user(request)
+    evenement, participants = _evenement_lisible(request, user, pk)
+    form = EvenementDeplacementForm(
+        request.POST or None,
+        initial={
+            "debut": timezone.localtime(evenement.debut),
+            "fin": timezone.localtime(evenement.fin),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evenement_deplacer(
+                acteur=user, evenement=evenement, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Événement déplacé.")
+            return redirect(reverse("quotidien:evenement", args=[evenement.pk]))
+    audit_record_many(
+        acteur=user,
+        usager_ids=[p.usager_id for p in participants],
+        objet_type=Evenement._meta.label,
+        categorie=evenement.categorie,
+        request=request,
+    )
+    return render(
+        request,
+        "quotidien/evenement_deplacer.html",
+        {"evenement": evenement, "participants": participants, "form": form},
+    )
+
+
+@login_required
 def absence_nouvelle(request: HttpRequest, pk: int) -> HttpResponse:
     user, usager, droits = _usager_page(request, pk)
     form = AbsenceForm(request.POST or None)
@@ -554,6 +588,50 @@ def absence_nouvelle(request: HttpRequest, pk: int) -> HttpResponse:
                 "debut"
             ),
         },
+    )
+
+
+@login_required
+def absence_modifier(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the dates or the reason of a planned absence, or cancel it."""
+    user = access.current_user(request)
+    absence = absence_get(user, pk, request=request)
+    usager = absence.usager
+    droits = access.droits(user, usager)
+    form = AbsenceForm(
+        request.POST or None,
+        initial={
+            "debut": absence.debut,
+            "debut_demi_journee": absence.debut_demi_journee,
+            "fin": absence.fin,
+            "fin_demi_journee": absence.fin_demi_journee,
+            "motif": absence.motif,
+        },
+    )
+    if request.method == "POST" and "annuler_absence" in request.POST:
+        try:
+            services.absence_prevue_annuler(acteur=user, absence=absence, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("quotidien:absence", args=[absence.pk]))
+        messages.success(request, f"Absence prévue annulée pour {usager}.")
+        return redirect(reverse("quotidien:absence-nouvelle", args=[usager.pk]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_prevue_modifier(
+                acteur=user, absence=absence, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Absence prévue modifiée pour {usager}.")
+            return redirect(reverse("quotidien:absence-nouvelle", args=[usager.pk]))
+    return _afficher(
+        request,
+        user,
+        usager,
+        "quotidien/absence_modifier.html",
+        {**_entete(usager, "presence", droits.ecriture), "form": form, "absence": absence},
     )
 
 
