@@ -14,12 +14,22 @@ from django.utils import timezone
 
 from dui.models import Etablissement
 from securite.models import Professionnel, Utilisateur
-from usagers.models import Sejour, Usager
+from usagers.models import (
+    Appareillage,
+    DossierLiaisonUrgence,
+    Evaluation,
+    Sejour,
+    StatutEtablissementSante,
+    Usager,
+)
 from usagers.selectors import ins_partageable
 
 from .builders.data import (
     A_PREVENIR,
     AIDANT,
+    ALLERGIE_ALIMENTAIRE,
+    ALLERGIE_MEDICAMENTEUSE,
+    ALLERGIE_SUBSTANCE,
     INS,
     PERSONNE_CONFIANCE,
     QUALIFIEE,
@@ -27,21 +37,28 @@ from .builders.data import (
     STATUTS_IDENTITE,
     AccordData,
     Adresse,
+    AllergieData,
     AttenteData,
     BesoinData,
     CodeData,
+    DluData,
     DocumentData,
+    DonneesManquantes,
     DossierData,
+    FludtData,
     LogicielData,
     ObjectifData,
     PatientData,
     PersonneData,
     PrestationData,
+    ProblemeData,
     ProfessionnelData,
     ProjetData,
     SejourData,
+    SigneVitalData,
     StructureData,
     Telecom,
+    TraitementData,
 )
 
 # FINESS profession code of the DUI profession -> TRE_G15 (CI-SIS author code).
@@ -369,3 +386,181 @@ def projets_data(usager: Usager) -> tuple[ProjetData, ...]:
 def is_envoi_dmp_autorise(patient: PatientData) -> bool:
     """CI-SIS / DMP: a document goes to the DMP only with a qualified INS."""
     return patient.ins is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Emergency liaison (usagers.DossierLiaisonUrgence)
+# ---------------------------------------------------------------------------------------------
+# What an empty record lacks, in the builder's words (interop.builders.cda.cda_dlu).
+DLU_ABSENT = "dossier de liaison d'urgence (à remplir depuis le dossier de la personne)"
+
+
+def _lignes(texte: str) -> list[str]:
+    """One item per non-empty line of a free-text field."""
+    return [ligne.strip(" \t-•*") for ligne in (texte or "").splitlines() if ligne.strip(" \t-•*")]
+
+
+def dlu_get(usager: Usager) -> DossierLiaisonUrgence:
+    """The person's DLU, complete enough for the document, or DonneesManquantes listing
+    what to fill in (every item at once, not the first one)."""
+    dlu = DossierLiaisonUrgence.objects.filter(usager=usager).first()
+    if dlu is None:
+        vide = DossierLiaisonUrgence(usager=usager)
+        raise DonneesManquantes([DLU_ABSENT, *vide.manquants()])
+    manquants = dlu.manquants()
+    if manquants:
+        raise DonneesManquantes(manquants)
+    return dlu
+
+
+def _commentaire_dlu(usager: Usager, dlu: DossierLiaisonUrgence) -> str:
+    """What the DLU model has no coded place for, as narrative lines: autonomy (latest GIR),
+    devices, the information useful in an emergency, and who updated the file when."""
+    lignes = []
+    evaluation = (
+        Evaluation.objects.filter(usager=usager).order_by("-date_evaluation", "-id").first()
+    )
+    if evaluation is not None:
+        lignes.append(
+            f"Autonomie : GIR {evaluation.gir} (évaluation du "
+            f"{evaluation.date_evaluation:%d/%m/%Y})."
+        )
+    appareillages = [
+        Appareillage(code).label for code in dlu.appareillages if code in Appareillage.values
+    ]
+    if appareillages or dlu.appareillages_precisions.strip():
+        precisions = dlu.appareillages_precisions.strip()
+        texte = ", ".join(appareillages)
+        if precisions:
+            texte = f"{texte} ({precisions})" if texte else precisions
+        lignes.append(f"Appareillages : {texte}.")
+    lignes.extend(_lignes(dlu.informations_utiles))
+    quand = timezone.localtime(dlu.mis_a_jour_le)
+    lignes.append(f"DLU mis à jour le {quand:%d/%m/%Y} par {dlu.mis_a_jour_par}.")
+    return "\n".join(lignes)
+
+
+def dlu_data(usager: Usager) -> DluData:
+    """The person's Dossier de liaison d'urgence as builder data. Raises DonneesManquantes
+    when the record lacks what the document needs. The trusted person and the persons to
+    call travel in the header (`patient_data`: entourage), the GIR in the comment."""
+    dlu = dlu_get(usager)
+    medecin = ProfessionnelData(
+        nom=dlu.medecin_traitant_nom.strip().upper(),
+        prenom=dlu.medecin_traitant_prenom.strip(),
+        rpps=dlu.medecin_traitant_rpps,
+        telephone=dlu.medecin_traitant_telephone,
+    )
+    preference = StructureData(
+        finess=dlu.etablissement_preference_finess,
+        nom=dlu.etablissement_preference_nom.strip(),
+        categorie="",
+        telephone=dlu.etablissement_preference_telephone,
+        # A health establishment: its J02 type is its status, not an ESSMS category.
+        type_etablissement=(
+            dlu.etablissement_preference_statut,
+            StatutEtablissementSante(dlu.etablissement_preference_statut).label,
+        ),
+    )
+    allergies = tuple(
+        AllergieData(agent, type=type_code)
+        for texte, type_code in (
+            (dlu.allergies_medicamenteuses, ALLERGIE_MEDICAMENTEUSE),
+            (dlu.allergies_alimentaires, ALLERGIE_ALIMENTAIRE),
+            (dlu.autres_allergies, ALLERGIE_SUBSTANCE),
+        )
+        for agent in _lignes(texte)
+    )
+    return DluData(
+        medecin_traitant=medecin,
+        etablissement_preference=preference,
+        pathologies=tuple(ProblemeData(libelle) for libelle in _lignes(dlu.pathologies)),
+        antecedents=tuple(ProblemeData(libelle) for libelle in _lignes(dlu.antecedents)),
+        allergies=allergies,
+        sans_allergie_connue=dlu.is_sans_allergie_connue and not allergies,
+        traitements=tuple(TraitementData(libelle) for libelle in _lignes(dlu.traitements)),
+        soins_palliatifs=dlu.soins_palliatifs,
+        directives_anticipees=dlu.directives_anticipees,
+        directives_anticipees_lieu=dlu.directives_anticipees_lieu.strip(),
+        etat={code: bool(value) for code, value in (dlu.etat or {}).items()},
+        bmr=dlu.bmr,
+        commentaire=_commentaire_dlu(usager, dlu),
+    )
+
+
+def fludt_data(
+    usager: Usager,
+    dlu: DluData,
+    *,
+    motif: str,
+    conscience: str,
+    date_transfert: dt.datetime | None = None,
+) -> FludtData:
+    """The transfer sheet to an emergency department: what the nurse states at departure
+    (reason, consciousness), the destination and the devices from the DLU."""
+    row = DossierLiaisonUrgence.objects.filter(usager=usager).first()
+    appareillages = tuple(row.appareillages) if row is not None else ()
+    date_transfert = date_transfert or timezone.localtime()
+    return FludtData(
+        motif=motif.strip(),
+        date_transfert=date_transfert,
+        etablissement_destination=dlu.etablissement_preference,
+        signes_vitaux=signes_vitaux(usager, date_transfert),
+        conscience=conscience,
+        protheses=tuple(code for code in appareillages if code in Appareillage.values),
+        commentaire=row.appareillages_precisions.strip() if row is not None else "",
+    )
+
+
+# Vital signs of the daily record (usagers.quotidien.Observation) for the transfer sheet:
+# type -> (LOINC code, label, UCUM unit, how old a value may be).
+_SIGNES_VITAUX = {
+    "pouls": ("8867-4", "Pouls", "/min", dt.timedelta(hours=24)),
+    "temperature": ("8310-5", "Température", "Cel", dt.timedelta(hours=24)),
+    "poids": ("29463-7", "Poids", "kg", dt.timedelta(days=90)),
+}
+
+
+def _valeur(value: Any) -> str:
+    return f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+
+
+def signes_vitaux(usager: Usager, jusqu_a: dt.datetime) -> tuple[SigneVitalData, ...]:
+    """The latest pulse, temperature and blood pressure of the last 24 hours and weight of
+    the last 90 days, as recorded in the daily record (older values mislead an emergency
+    team more than no value)."""
+    from usagers.quotidien.models import Observation
+
+    signes = []
+    for type_, (code, libelle, unite, age) in _SIGNES_VITAUX.items():
+        mesure = (
+            Observation.objects.filter(
+                usager=usager, type=type_, mesuree_le__gte=jusqu_a - age, mesuree_le__lte=jusqu_a
+            )
+            .order_by("-mesuree_le")
+            .first()
+        )
+        if mesure is not None:
+            signes.append(SigneVitalData(code, libelle, _valeur(mesure.valeur), unite))
+    tension = (
+        Observation.objects.filter(
+            usager=usager,
+            type="tension",
+            mesuree_le__gte=jusqu_a - dt.timedelta(hours=24),
+            mesuree_le__lte=jusqu_a,
+        )
+        .order_by("-mesuree_le")
+        .first()
+    )
+    if tension is not None and tension.valeur_2 is not None:
+        signes.append(
+            SigneVitalData(
+                "8480-6", "Pression artérielle systolique", _valeur(tension.valeur), "mm[Hg]"
+            )
+        )
+        signes.append(
+            SigneVitalData(
+                "8462-4", "Pression artérielle diastolique", _valeur(tension.valeur_2), "mm[Hg]"
+            )
+        )
+    return tuple(signes)

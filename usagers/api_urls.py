@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/orientation/", api.UsagerDecisionApi.as_view(), name="orientation"),
     path("<int:pk>/evaluations/", api.UsagerEvaluationApi.as_view(), name="evaluations"),
     path("<int:pk>/fusion/", api.UsagerFusionApi.as_view(), name="fusion"),
+    path("<int:pk>/dlu/", api.UsagerDluApi.as_view(), name="dlu"),
 ]

@@ -12,6 +12,8 @@ from dui.models import Etablissement, ModeAccueil, Unite
 
 from .identifiants import cog_validate
 from .models import (
+    ETAT_DLU,
+    Appareillage,
     Contact,
     Lien,
     ModeEntree,
@@ -20,6 +22,7 @@ from .models import (
     PorteeMesure,
     PrecisionDate,
     Sexe,
+    StatutEtablissementSante,
     TypeJustificatif,
     TypeMandataire,
     TypeMesure,
@@ -298,3 +301,211 @@ class FusionForm(forms.Form):
     confirmation = forms.BooleanField(
         label="Je confirme que les deux dossiers concernent la même personne."
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Emergency liaison file (DLU)
+# ---------------------------------------------------------------------------------------------
+OUI, NON = "oui", "non"
+
+
+def _oui_non(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    """A yes / no / unknown answer: unknown stays None (the DLU says "non renseigné")."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[(OUI, "Oui"), (NON, "Non"), ("", "Non renseigné")],
+        coerce=lambda value: value == OUI,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+    )
+
+
+def _texte(label: str, help_text: str = "Un élément par ligne.") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+
+
+def _vers_choix(value: bool | None) -> str:
+    return {True: OUI, False: NON}.get(value, "")  # type: ignore[arg-type]
+
+
+class DluForm(forms.Form):
+    """The Dossier de liaison d'urgence, grouped as the paper form (GROUPES)."""
+
+    medecin_traitant_nom = forms.CharField(
+        label="Nom du médecin traitant", max_length=100, required=False
+    )
+    medecin_traitant_prenom = forms.CharField(
+        label="Prénom du médecin traitant", max_length=100, required=False
+    )
+    medecin_traitant_rpps = forms.CharField(
+        label="N° RPPS du médecin traitant",
+        max_length=14,
+        required=False,
+        help_text="11 chiffres : nécessaire pour transmettre le DLU.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    medecin_traitant_telephone = forms.CharField(
+        label="Téléphone du médecin traitant", max_length=20, required=False
+    )
+    etablissement_preference_nom = forms.CharField(
+        label="Établissement de santé de préférence", max_length=200, required=False
+    )
+    etablissement_preference_finess = forms.CharField(
+        label="N° FINESS de l'établissement de préférence",
+        max_length=11,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    etablissement_preference_statut = forms.ChoiceField(
+        label="Statut de l'établissement de préférence",
+        choices=StatutEtablissementSante.choices,
+        initial=StatutEtablissementSante.PUBLIC,
+    )
+    etablissement_preference_telephone = forms.CharField(
+        label="Téléphone de l'établissement de préférence", max_length=20, required=False
+    )
+    allergies_medicamenteuses = _texte("Allergies médicamenteuses")
+    allergies_alimentaires = _texte("Allergies alimentaires")
+    autres_allergies = _texte("Autres allergies, hypersensibilités et intolérances")
+    is_sans_allergie_connue = forms.BooleanField(
+        label="Aucune allergie connue (vérifié)", required=False
+    )
+    pathologies = _texte("Pathologies en cours")
+    antecedents = _texte("Antécédents médicaux et chirurgicaux")
+    traitements = _texte(
+        "Traitements en cours",
+        "Un traitement par ligne, avec sa posologie (texte libre en attendant le module "
+        "médicaments).",
+    )
+    soins_palliatifs = _oui_non("Soins palliatifs")
+    directives_anticipees = _oui_non("Directives anticipées rédigées")
+    directives_anticipees_lieu = forms.CharField(
+        label="Où trouver les directives anticipées", max_length=500, required=False
+    )
+    bmr = _oui_non("Porteur d'une bactérie multirésistante (BMR)")
+    appareillages = forms.MultipleChoiceField(
+        label="Appareillages",
+        choices=Appareillage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    appareillages_precisions = forms.CharField(
+        label="Précisions sur les appareillages",
+        max_length=1000,
+        required=False,
+        help_text="Par exemple : stimulateur cardiaque, oxygène, sonde urinaire.",
+    )
+    informations_utiles = _texte(
+        "Informations utiles en urgence",
+        "Communication, comportement, habitudes de vie : ce qui aide l'équipe des urgences.",
+    )
+
+    GROUPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+        (
+            "Médecin traitant",
+            (
+                "medecin_traitant_nom",
+                "medecin_traitant_prenom",
+                "medecin_traitant_rpps",
+                "medecin_traitant_telephone",
+            ),
+        ),
+        (
+            "Établissement de santé de préférence",
+            (
+                "etablissement_preference_nom",
+                "etablissement_preference_finess",
+                "etablissement_preference_statut",
+                "etablissement_preference_telephone",
+            ),
+        ),
+        (
+            "Allergies et hypersensibilités",
+            (
+                "allergies_medicamenteuses",
+                "allergies_alimentaires",
+                "autres_allergies",
+                "is_sans_allergie_connue",
+            ),
+        ),
+        ("Pathologies et antécédents", ("pathologies", "antecedents")),
+        ("Traitements", ("traitements",)),
+        (
+            "Soins palliatifs et directives anticipées",
+            ("soins_palliatifs", "directives_anticipees", "directives_anticipees_lieu"),
+        ),
+        ("Risque infectieux", ("bmr",)),
+        ("Appareillages", ("appareillages", "appareillages_precisions")),
+    )
+    CHAMPS_SIMPLES = (
+        "medecin_traitant_nom",
+        "medecin_traitant_prenom",
+        "medecin_traitant_rpps",
+        "medecin_traitant_telephone",
+        "etablissement_preference_nom",
+        "etablissement_preference_finess",
+        "etablissement_preference_statut",
+        "etablissement_preference_telephone",
+        "allergies_medicamenteuses",
+        "allergies_alimentaires",
+        "autres_allergies",
+        "is_sans_allergie_connue",
+        "pathologies",
+        "antecedents",
+        "traitements",
+        "directives_anticipees_lieu",
+        "appareillages",
+        "appareillages_precisions",
+        "informations_utiles",
+    )
+    OUI_NON = ("soins_palliatifs", "directives_anticipees", "bmr")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One yes / no / unknown answer per item of the DLU checklist of the person's state.
+        for _groupe, code, libelle in ETAT_DLU:
+            self.fields[f"etat_{code}"] = _oui_non(libelle)
+
+    @classmethod
+    def initial_depuis(cls, dlu: Any) -> dict[str, Any] | None:
+        """The form's initial values from a saved DLU (None: an empty form)."""
+        if dlu is None:
+            return None
+        initial: dict[str, Any] = {name: getattr(dlu, name) for name in cls.CHAMPS_SIMPLES}
+        for name in cls.OUI_NON:
+            initial[name] = _vers_choix(getattr(dlu, name))
+        for _groupe, code, _libelle in ETAT_DLU:
+            initial[f"etat_{code}"] = _vers_choix(dlu.etat.get(code))
+        return initial
+
+    def groupes(self) -> list[tuple[str, list[Any]]]:
+        """Fieldsets for the template: the groups, then the state checklist by domain."""
+        out = [(titre, [self[name] for name in names]) for titre, names in self.GROUPES]
+        domaines: dict[str, list[Any]] = {}
+        for groupe, code, _libelle in ETAT_DLU:
+            domaines.setdefault(groupe, []).append(self[f"etat_{code}"])
+        out.extend(
+            (f"État de la personne — {groupe.lower()}", champs)
+            for groupe, champs in domaines.items()
+        )
+        out.append(("Vie quotidienne", [self["informations_utiles"]]))
+        return out
+
+    def donnees(self) -> dict[str, Any]:
+        """The service's keyword arguments from the cleaned data."""
+        data = self.cleaned_data
+        out = {name: data[name] for name in (*self.CHAMPS_SIMPLES, *self.OUI_NON)}
+        out["etat"] = {
+            code: data[f"etat_{code}"]
+            for _groupe, code, _libelle in ETAT_DLU
+            if data.get(f"etat_{code}") is not None
+        }
+        return out

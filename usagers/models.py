@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dui.models import Etablissement, ModeAccueil, Organisme, Unite
+from dui.validators import finess_validator, rpps_validator
 from securite.crypto import EncryptedTextField
 
 from .identifiants import (
@@ -782,3 +783,198 @@ class Evaluation(models.Model):
             raise ValidationError(
                 {"date_evaluation": "La date de l'évaluation ne peut pas être dans le futur."}
             )
+
+
+# ---------------------------------------------------------------------------------------------
+# Emergency liaison file (DLU, EHPAD)
+# ---------------------------------------------------------------------------------------------
+# The DLU checklist of the person's state, in the words of the paper form (HAS/DGS model of
+# the DLU, 2015). Codes of JDV_ObservationEtatPatient_CISIS (SNOMED CT), so the CDA builder
+# writes them as they are.
+ETAT_DLU: tuple[tuple[str, str, str], ...] = (
+    ("Comportement et communication", "288575003", "Capable de communiquer"),
+    ("Comportement et communication", "247663003", "Bien orienté(e)"),
+    ("Comportement et communication", "62476001", "Désorienté(e)"),
+    ("Comportement et communication", "24199005", "Agitation"),
+    ("Comportement et communication", "248043008", "Comportement non conciliant (opposition)"),
+    ("Comportement et communication", "425104003", "Comportement suicidaire"),
+    ("Handicaps et déficits", "397540003", "Malvoyance"),
+    ("Handicaps et déficits", "15188001", "Perte auditive"),
+    ("Handicaps et déficits", "62305002", "Trouble du langage"),
+    ("Déplacements et transferts", "161898004", "Chutes"),
+    ("Déplacements et transferts", "50239007", "Errance"),
+    ("Déplacements et transferts", "248046000", "Fugue"),
+    ("Déplacements et transferts", "386423001", "Contention physique"),
+    ("Autres risques", "285304000", "Risque d'escarre"),
+    ("Autres risques", "249492002", "Fausse route alimentaire"),
+)
+ETAT_DLU_CODES = frozenset(code for _groupe, code, _libelle in ETAT_DLU)
+
+
+class Appareillage(models.TextChoices):
+    """Devices and personal items that go with the person (JDV_ProtheseObjetPersonnel_CISIS:
+    EMDN codes, and the TA_ASIP code for any other device)."""
+
+    LUNETTES = "Q021003", "Lunettes"
+    PROTHESE_DENTAIRE = "P0102", "Prothèse dentaire"
+    APPAREIL_AUDITIF = "Y2145", "Appareil auditif"
+    AUTRE = "GEN-092.02.01", "Autre appareillage (à préciser)"
+
+
+class StatutEtablissementSante(models.TextChoices):
+    """Kind of a health establishment (codes of JDV_J02, the CDA facility types)."""
+
+    PUBLIC = "SA01", "Établissement public de santé"
+    ESPIC = "SA03", "Établissement privé d'intérêt collectif (ESPIC)"
+    PRIVE = "SA04", "Établissement privé"
+
+
+class DossierLiaisonUrgence(models.Model):
+    """The Dossier de liaison d'urgence of a resident (one per person, kept up to date): what
+    an emergency team needs when the person is transferred, following the DLU-EHPAD model of
+    the CI-SIS (templateId 1.2.250.1.213.1.1.1.22). Category médical.
+
+    The trusted person and the persons to call come from the entourage (Contact), the GIR
+    from the evaluations: they are not copied here. Medical free text is encrypted at rest.
+    Unknown yes/no answers stay null: the document then says "non renseigné" rather than
+    inventing a "no"."""
+
+    usager = models.OneToOneField(Usager, on_delete=models.PROTECT, related_name="dlu")
+    # Treating doctor (usually a general practitioner outside the establishment).
+    medecin_traitant_nom = models.CharField("nom du médecin traitant", max_length=100, blank=True)
+    medecin_traitant_prenom = models.CharField(
+        "prénom du médecin traitant", max_length=100, blank=True
+    )
+    medecin_traitant_rpps = models.CharField(
+        "RPPS du médecin traitant", max_length=11, blank=True, validators=[rpps_validator]
+    )
+    medecin_traitant_telephone = models.CharField(
+        "téléphone du médecin traitant", max_length=20, blank=True
+    )
+    # Health establishment the person (or the doctor) prefers for a hospitalisation.
+    etablissement_preference_nom = models.CharField(
+        "établissement de santé de préférence", max_length=200, blank=True
+    )
+    etablissement_preference_finess = models.CharField(
+        "FINESS de l'établissement de préférence",
+        max_length=9,
+        blank=True,
+        validators=[finess_validator],
+    )
+    etablissement_preference_statut = models.CharField(
+        "statut de l'établissement de préférence",
+        max_length=4,
+        choices=StatutEtablissementSante.choices,
+        default=StatutEtablissementSante.PUBLIC,
+    )
+    etablissement_preference_telephone = models.CharField(
+        "téléphone de l'établissement de préférence", max_length=20, blank=True
+    )
+    # Medical content, free text, one item per line (coded when the medical module exists).
+    pathologies = EncryptedTextField("pathologies en cours", blank=True)
+    antecedents = EncryptedTextField("antécédents médicaux et chirurgicaux", blank=True)
+    allergies_medicamenteuses = EncryptedTextField("allergies médicamenteuses", blank=True)
+    allergies_alimentaires = EncryptedTextField("allergies alimentaires", blank=True)
+    autres_allergies = EncryptedTextField(
+        "autres allergies, hypersensibilités et intolérances", blank=True
+    )
+    is_sans_allergie_connue = models.BooleanField("aucune allergie connue", default=False)
+    traitements = EncryptedTextField("traitements en cours", blank=True)
+    soins_palliatifs = models.BooleanField("soins palliatifs", null=True, blank=True)
+    directives_anticipees = models.BooleanField(
+        "directives anticipées rédigées", null=True, blank=True
+    )
+    directives_anticipees_lieu = EncryptedTextField(
+        "où trouver les directives anticipées", blank=True
+    )
+    bmr = models.BooleanField("porteur d'une bactérie multirésistante (BMR)", null=True, blank=True)
+    # {SNOMED CT code of ETAT_DLU: true/false}; an absent code is "non renseigné".
+    etat = models.JSONField("état de la personne", default=dict, blank=True)
+    appareillages = models.JSONField("appareillages", default=list, blank=True)
+    appareillages_precisions = EncryptedTextField("précisions sur les appareillages", blank=True)
+    informations_utiles = EncryptedTextField(
+        "informations utiles en urgence",
+        blank=True,
+        help_text="Communication, comportement, habitudes de vie : ce qui aide l'équipe des "
+        "urgences à prendre soin de la personne.",
+    )
+    mis_a_jour_le = models.DateTimeField("mis à jour le")
+    mis_a_jour_par = models.ForeignKey(
+        "securite.Utilisateur",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="mis à jour par",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dossier de liaison d'urgence"
+        verbose_name_plural = "dossiers de liaison d'urgence"
+
+    def __str__(self) -> str:
+        return f"DLU du {self.mis_a_jour_le:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("usagers:dlu", args=[self.usager_id])
+
+    @property
+    def has_allergies(self) -> bool:
+        return any(
+            value.strip()
+            for value in (
+                self.allergies_medicamenteuses,
+                self.allergies_alimentaires,
+                self.autres_allergies,
+            )
+        )
+
+    @property
+    def etat_renseigne(self) -> list[tuple[str, str, bool | None]]:
+        """The checklist for display: (group, label, answer or None)."""
+        return [(groupe, libelle, self.etat.get(code)) for groupe, code, libelle in ETAT_DLU]
+
+    @property
+    def appareillages_libelles(self) -> list[str]:
+        return [Appareillage(code).label for code in self.appareillages if code in Appareillage]
+
+    def manquants(self) -> list[str]:
+        """What the DLU document still needs, in French (empty when it can be produced)."""
+        manquants = []
+        if not self.etablissement_preference_nom.strip():
+            manquants.append("établissement de santé de préférence")
+        elif not self.etablissement_preference_finess:
+            manquants.append("FINESS de l'établissement de santé de préférence")
+        if not self.medecin_traitant_nom.strip() or not self.medecin_traitant_rpps:
+            manquants.append("médecin traitant (avec son RPPS)")
+        if not self.has_allergies and not self.is_sans_allergie_connue:
+            manquants.append("allergies (ou « aucune allergie connue »)")
+        return manquants
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.is_sans_allergie_connue and self.has_allergies:
+            errors["is_sans_allergie_connue"] = (
+                "Des allergies sont saisies : décochez « aucune allergie connue » ou videz-les."
+            )
+        if self.medecin_traitant_rpps and not self.medecin_traitant_nom.strip():
+            errors["medecin_traitant_nom"] = "Indiquez le nom du médecin traitant."
+        if self.etablissement_preference_finess and not self.etablissement_preference_nom.strip():
+            errors["etablissement_preference_nom"] = (
+                "Indiquez le nom de l'établissement de santé de préférence."
+            )
+        if not isinstance(self.etat, dict) or not all(
+            code in ETAT_DLU_CODES and isinstance(value, bool) for code, value in self.etat.items()
+        ):
+            errors["etat"] = "État de la personne : réponse inconnue de la grille du DLU."
+        if not isinstance(self.appareillages, list) or not all(
+            code in Appareillage.values for code in self.appareillages
+        ):
+            errors["appareillages"] = "Appareillage inconnu."
+        elif Appareillage.AUTRE in self.appareillages and not self.appareillages_precisions.strip():
+            errors["appareillages_precisions"] = "Précisez l'autre appareillage."
+        if self.directives_anticipees is not True and self.directives_anticipees_lieu.strip():
+            errors["directives_anticipees_lieu"] = (
+                "Le lieu de conservation ne s'indique que si des directives anticipées existent."
+            )
+        if errors:
+            raise ValidationError(errors)

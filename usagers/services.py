@@ -30,6 +30,7 @@ from .models import (
     TRAITS_STRICTS,
     Contact,
     DecisionOrientation,
+    DossierLiaisonUrgence,
     Evaluation,
     IdentiteINS,
     JustificatifIdentite,
@@ -43,6 +44,7 @@ from .models import (
 from .selectors import doublons_potentiels
 
 ADMINISTRATIF, SOCIAL, SOINS = Categorie.ADMINISTRATIF, Categorie.SOCIAL, Categorie.SOINS
+MEDICAL = Categorie.MEDICAL
 
 
 class DoublonPotentiel(ValidationError):
@@ -736,6 +738,80 @@ def evaluation_enregistrer(
 
 
 # ---------------------------------------------------------------------------------------------
+# Emergency liaison file (DLU)
+# ---------------------------------------------------------------------------------------------
+DLU_CHAMPS = frozenset(
+    {
+        "medecin_traitant_nom",
+        "medecin_traitant_prenom",
+        "medecin_traitant_rpps",
+        "medecin_traitant_telephone",
+        "etablissement_preference_nom",
+        "etablissement_preference_finess",
+        "etablissement_preference_statut",
+        "etablissement_preference_telephone",
+        "pathologies",
+        "antecedents",
+        "allergies_medicamenteuses",
+        "allergies_alimentaires",
+        "autres_allergies",
+        "is_sans_allergie_connue",
+        "traitements",
+        "soins_palliatifs",
+        "directives_anticipees",
+        "directives_anticipees_lieu",
+        "bmr",
+        "etat",
+        "appareillages",
+        "appareillages_precisions",
+        "informations_utiles",
+    }
+)
+
+
+def dlu_enregistrer(
+    *,
+    acteur: Utilisateur,
+    usager: Usager,
+    request: HttpRequest | None = None,
+    **fields: Any,
+) -> DossierLiaisonUrgence:
+    """Create or update the person's emergency liaison file (category médical). The update
+    date and author are those of this call; the audit row names the fields changed, never
+    their values. Nothing changed: nothing saved, nothing audited."""
+    _exiger(acteur, usager, MEDICAL)
+    unknown = set(fields) - DLU_CHAMPS
+    if unknown:
+        raise ValueError(f"Champs inconnus du DLU : {sorted(unknown)}")
+    for name in ("medecin_traitant_rpps", "etablissement_preference_finess"):
+        if isinstance(fields.get(name), str):
+            fields[name] = "".join(fields[name].split()).upper()
+    if "appareillages" in fields and isinstance(fields["appareillages"], list | tuple):
+        fields["appareillages"] = sorted(set(fields["appareillages"]))
+    existing = DossierLiaisonUrgence.objects.filter(usager=usager).first()
+    creation = existing is None
+    row = existing or DossierLiaisonUrgence(usager=usager)
+    champs = _appliquer(row, fields)
+    if not creation and not champs:
+        return row
+    row.mis_a_jour_le = timezone.now()
+    row.mis_a_jour_par = acteur
+    row.full_clean()
+    with transaction.atomic():
+        row.save()
+        audit_record(
+            acteur=acteur,
+            action=AuditAction.CREATION if creation else AuditAction.MODIFICATION,
+            usager=usager,
+            objet=row,
+            categorie=MEDICAL,
+            champs=champs,
+            request=request,
+        )
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
 # Merge
 # ---------------------------------------------------------------------------------------------
 def usager_fusionner(
@@ -773,6 +849,7 @@ def usager_fusionner(
             "Les deux dossiers portent des matricules INS différents : ce sont deux personnes."
         )
     moved: list[str] = []
+    kept_on_duplicate: list[str] = []  # append-only tables: read through usager_ids_dossier
     with transaction.atomic():
         for relation in Usager._meta.related_objects:
             model = relation.related_model
@@ -783,6 +860,15 @@ def usager_fusionner(
                     ins_doublon.usager = conserve
                     ins_doublon.save(update_fields=["usager"])
                     moved.append(model._meta.label)
+                elif (
+                    model is DossierLiaisonUrgence
+                    and DossierLiaisonUrgence.objects.filter(usager=doublon).exists()
+                    and not DossierLiaisonUrgence.objects.filter(usager=conserve).exists()
+                ):
+                    # The record kept has no DLU: it takes the duplicate's (else the kept
+                    # record's DLU wins and the duplicate's stays on the duplicate, readable).
+                    DossierLiaisonUrgence.objects.filter(usager=doublon).update(usager=conserve)
+                    moved.append(model._meta.label)
                 continue
             field_name = relation.field.name
             rows = model._default_manager.filter(**{field_name: doublon})  # type: ignore[union-attr]
@@ -790,6 +876,7 @@ def usager_fusionner(
                 with transaction.atomic():  # savepoint: an append-only table refuses
                     count = rows.update(**{field_name: conserve})
             except DatabaseError:
+                kept_on_duplicate.append(model._meta.label)  # type: ignore[union-attr]
                 continue
             if count:
                 moved.append(model._meta.label)  # type: ignore[union-attr]
@@ -810,6 +897,12 @@ def usager_fusionner(
                 champs=sorted(set(moved)),
                 request=request,
                 motif=f"Dossier {role} (n° {conserve.identifiant_local} ← "
-                f"n° {doublon.identifiant_local}) : {motif}",
+                f"n° {doublon.identifiant_local}) : {motif}"
+                + (
+                    f" [restés sur le doublon, lus avec le dossier conservé : "
+                    f"{', '.join(sorted(set(kept_on_duplicate)))}]"
+                    if kept_on_duplicate
+                    else ""
+                ),
             )
     return conserve

@@ -27,4 +27,6 @@ urlpatterns = [
     path("<int:pk>/orientation/nouvelle/", views.decision_creer, name="decision-creer"),
     path("<int:pk>/evaluations/nouvelle/", views.evaluation_creer, name="evaluation-creer"),
     path("<int:pk>/fusion/", views.usager_fusionner, name="fusion"),
+    path("<int:pk>/dlu/", views.dlu_detail, name="dlu"),
+    path("<int:pk>/dlu/modifier/", views.dlu_modifier, name="dlu-modifier"),
 ]

@@ -25,6 +25,7 @@ from .data import (
     OID_STRUCT_IDNAT,
     PERSONNE_CONFIANCE,
     Adresse,
+    AllergieData,
     AuteurData,
     DluData,
     DocumentData,
@@ -616,7 +617,10 @@ def _section_commentaire(body: etree._Element, commentaire: str) -> None:
     )
     _code(section, "55112-7", "Commentaire", LOINC)
     _el(section, "title", "Commentaires")
-    _el(section, "text", commentaire)
+    text = _el(section, "text")
+    for ligne in commentaire.splitlines():
+        if ligne.strip():
+            _el(text, "paragraph", ligne.strip())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -717,8 +721,14 @@ def cda_dlu(
         manquants.append("séjour en EHPAD (le DLU concerne les résidents d'EHPAD)")
     if dlu.etablissement_preference is None:
         manquants.append("établissement de santé de préférence")
+    elif not dlu.etablissement_preference.finess:
+        manquants.append("FINESS de l'établissement de santé de préférence")
     if dlu.medecin_traitant is None or not dlu.medecin_traitant.id_nat:
         manquants.append("médecin traitant (avec son RPPS)")
+    if not dlu.allergies and not dlu.sans_allergie_connue:
+        # Safety: an emergency team reads "no allergy section" as "no allergy". The DLU is
+        # not produced until someone has either listed them or stated that none is known.
+        manquants.append("allergies (ou « aucune allergie connue »)")
     if manquants or dlu.etablissement_preference is None:
         raise DonneesManquantes(manquants)
     root = _entete(
@@ -755,6 +765,7 @@ def cda_dlu(
         dlu.antecedents,
         "atcd",
     )
+    _section_allergies(body, dlu.allergies)
     _section_traitements(body, dlu.traitements)
     _section_directives(body, dlu)
     _section_etat(body, dlu.etat)
@@ -762,6 +773,98 @@ def cda_dlu(
     _section_commentaire(body, dlu.commentaire)
     _section_documents(body)
     return _serialize(root)
+
+
+def _section_allergies(body: etree._Element, allergies: Iterable[AllergieData]) -> None:
+    """Allergies and hypersensitivities; with none listed, the DLU states that none is known
+    (the builder refuses a DLU where nobody said either)."""
+    # Reference: CI-SIS "Modèles de contenus CDA", section FR-Allergies-et-hypersensibilites
+    # (1.2.250.1.213.1.1.2.137), entries FR-Liste-des-allergies-et-hypersensibilites
+    # (1.2.250.1.213.1.1.3.40) and FR-Allergie-ou-hypersensibilite (1.2.250.1.213.1.1.3.41),
+    # type from JDV_TypeEvenementIndesirablePrevisible_CISIS; as in the ANS example
+    # DLU-EHPAD-DLU_2022.01.xml. The agent is free text: its code is nullFlavor with the
+    # narrative as originalText, until allergies are coded.
+    section = _section(
+        body,
+        (
+            "2.16.840.1.113883.10.20.1.2",
+            "1.3.6.1.4.1.19376.1.5.3.1.3.13",
+            "1.2.250.1.213.1.1.2.137",
+        ),
+        ("48765-2", "Allergies et hypersensibilités"),
+        "Allergies et hypersensibilités",
+    )
+    allergies = list(allergies)
+    if allergies:
+        _text_table(
+            section,
+            ("Type d'allergie", "Agent"),
+            [
+                ((a.type_libelle.capitalize(), ""), (a.agent, f"allergie-{i}"))
+                for i, a in enumerate(allergies, 1)
+            ],
+        )
+    else:
+        _el(
+            _el(section, "text"),
+            "content",
+            "Aucune allergie ni hypersensibilité connue.",
+            ID="allergie-aucune",
+        )
+    act = _el(_el(section, "entry"), "act", classCode="ACT", moodCode="EVN")
+    _template(
+        act,
+        "2.16.840.1.113883.10.20.1.27",
+        "1.3.6.1.4.1.19376.1.5.3.1.4.5.1",
+        "1.3.6.1.4.1.19376.1.5.3.1.4.5.3",
+        "1.2.250.1.213.1.1.3.40",
+    )
+    _el(act, "id", root=_uuid())
+    _el(act, "code", nullFlavor="NA")
+    # A concern still followed: active, no end.
+    _el(act, "statusCode", code="active")
+    _el(_el(act, "effectiveTime"), "low", nullFlavor="UNK")
+    for index, allergie in enumerate(allergies or [None], 1):
+        reference = f"#allergie-{index}" if allergie is not None else "#allergie-aucune"
+        attrs = {} if allergie is not None else {"negationInd": "true"}
+        observation = _el(
+            _el(act, "entryRelationship", typeCode="SUBJ", inversionInd="false"),
+            "observation",
+            classCode="OBS",
+            moodCode="EVN",
+            **attrs,
+        )
+        _template(
+            observation,
+            "2.16.840.1.113883.10.20.1.18",
+            "2.16.840.1.113883.10.20.1.28",
+            "1.3.6.1.4.1.19376.1.5.3.1.4.5",
+            "1.3.6.1.4.1.19376.1.5.3.1.4.6",
+            "1.2.250.1.213.1.1.3.41",
+        )
+        _el(observation, "id", root=_uuid())
+        if allergie is not None:
+            _code(observation, allergie.type_code, allergie.type_libelle, SNOMED)
+        else:
+            # "No known allergy": the allergy observation, negated (negationInd).
+            _code(observation, "609328004", "allergie", SNOMED)
+        _el(_el(observation, "text"), "reference", value=reference)
+        _el(observation, "statusCode", code="completed")
+        _el(_el(observation, "effectiveTime"), "low", nullFlavor="UNK")
+        value = _typed(observation, "value", "CD")
+        _el(_el(value, "originalText"), "reference", value=reference)
+        if allergie is None:
+            continue
+        entity = _el(
+            _el(
+                _el(observation, "participant", typeCode="CSM"), "participantRole", classCode="MANU"
+            ),
+            "playingEntity",
+            classCode="MMAT",
+        )
+        code = _el(entity, "code", nullFlavor="OTH")
+        _el(_el(code, "originalText"), "reference", value=reference)
+        _el(entity, "name", nullFlavor="NA")
 
 
 def _section_preference(body: etree._Element, etablissement: StructureData) -> None:
@@ -838,11 +941,10 @@ def _section_directives(body: etree._Element, dlu: DluData) -> None:
         ("42348-3", "Directives anticipées"),
         "Directives anticipées",
     )
-    _text_table(
-        section,
-        ("Directive", "Choix du patient"),
-        [[("Directives anticipées", ""), (_oui_non(dlu.directives_anticipees), "directives")]],
-    )
+    lignes = [[("Directives anticipées", ""), (_oui_non(dlu.directives_anticipees), "directives")]]
+    if dlu.directives_anticipees and dlu.directives_anticipees_lieu:
+        lignes.append([("Où les trouver", ""), (dlu.directives_anticipees_lieu, "")])
+    _text_table(section, ("Directive", "Choix du patient"), lignes)
     observation = _el(_el(section, "entry"), "observation", classCode="OBS", moodCode="EVN")
     _template(
         observation,
@@ -986,6 +1088,9 @@ def cda_fludt(
         manquants.append("séjour en EHPAD (la fiche de transfert concerne les résidents d'EHPAD)")
     if not fludt.motif:
         manquants.append("motif du transfert")
+    if not fludt.signes_vitaux:
+        # FR-Signes-vitaux needs its organizer: the sheet is not sent without measurements.
+        manquants.append("signes vitaux récents (pouls, température, tension ou poids)")
     if manquants:
         raise DonneesManquantes(manquants)
     root = _entete(

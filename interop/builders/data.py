@@ -399,10 +399,42 @@ class ProblemeData:
     debut: dt.date | None = None
 
 
+# Type of an allergy or intolerance: JDV_TypeEvenementIndesirablePrevisible_CISIS (SNOMED CT).
+ALLERGIE = "609328004"
+ALLERGIE_MEDICAMENTEUSE = "416098002"
+ALLERGIE_ALIMENTAIRE = "414285001"
+ALLERGIE_SUBSTANCE = "419199007"
+TYPES_ALLERGIE = {
+    ALLERGIE: "allergie",
+    ALLERGIE_MEDICAMENTEUSE: "allergie médicamenteuse",
+    ALLERGIE_ALIMENTAIRE: "allergie alimentaire",
+    ALLERGIE_SUBSTANCE: "allergie à une substance",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class AllergieData:
+    """An allergy, hypersensitivity or intolerance, the agent in free text. `type` is a code
+    of TYPES_ALLERGIE; without it, `medicamenteuse` chooses between a drug allergy and an
+    allergy of unspecified kind."""
+
     agent: str
     medicamenteuse: bool = False
+    type: str = ""
+
+    def __post_init__(self) -> None:
+        if self.type and self.type not in TYPES_ALLERGIE:
+            raise ValueError(f"Type d'allergie inconnu : {self.type}")
+
+    @property
+    def type_code(self) -> str:
+        if self.type:
+            return self.type
+        return ALLERGIE_MEDICAMENTEUSE if self.medicamenteuse else ALLERGIE
+
+    @property
+    def type_libelle(self) -> str:
+        return TYPES_ALLERGIE[self.type_code]
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,9 +457,12 @@ class DluData:
     pathologies: tuple[ProblemeData, ...] = ()
     antecedents: tuple[ProblemeData, ...] = ()
     allergies: tuple[AllergieData, ...] = ()
+    # "No known allergy" stated by a professional: distinct from "not filled in".
+    sans_allergie_connue: bool = False
     traitements: tuple[TraitementData, ...] = ()
     soins_palliatifs: bool | None = None
     directives_anticipees: bool | None = None
+    directives_anticipees_lieu: str = ""  # where the written directives are kept
     etat: dict[str, bool] = field(default_factory=dict)  # JDV_ObservationEtatPatient codes
     bmr: bool | None = None
     commentaire: str = ""

@@ -182,3 +182,35 @@ def test_fludt_names_the_transfer_and_the_destination():
     assert root.find("c:templateId[@root='1.2.250.1.213.1.1.1.23']", NS) is not None
     assert b"Chute avec douleur de hanche droite" in xml
     assert b"H\xc3\xb4pital Saint-Antoine" in xml
+
+
+def _allergies_section(xml: bytes):
+    sections = etree.fromstring(xml).iterfind(".//c:section", NS)
+    return next(s for s in sections if s.find("c:code", NS).get("code") == "48765-2")
+
+
+def test_dlu_carries_the_allergies_section_of_the_ans_example():
+    section = _allergies_section(_dlu())
+    templates = {t.get("root") for t in section.findall("c:templateId", NS)}
+    assert templates == {
+        "2.16.840.1.113883.10.20.1.2",
+        "1.3.6.1.4.1.19376.1.5.3.1.3.13",
+        "1.2.250.1.213.1.1.2.137",
+    }
+    observation = section.find(".//c:observation", NS)
+    assert observation.find("c:code", NS).get("code") == "416098002"  # allergie médicamenteuse
+    reference = observation.find("c:text/c:reference", NS).get("value")
+    assert section.find(f".//c:content[@ID='{reference[1:]}']", NS).text == "Pénicilline"
+
+
+def test_dlu_states_no_known_allergy_as_a_negated_allergy():
+    dlu = dataclasses.replace(P.DLU, allergies=(), sans_allergie_connue=True)
+    section = _allergies_section(_dlu(dlu=dlu))
+    assert "Aucune allergie" in "".join(section.find("c:text", NS).itertext())
+    assert section.find(".//c:observation", NS).get("negationInd") == "true"
+
+
+def test_dlu_is_refused_when_nobody_said_anything_about_allergies():
+    with pytest.raises(DonneesManquantes) as error:
+        _dlu(dlu=dataclasses.replace(P.DLU, allergies=()))
+    assert error.value.manquants == ("allergies (ou « aucune allergie connue »)",)

@@ -7,9 +7,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from securite.models import AuditAction, EvenementAudit
-from tests.factories import SejourFactory
+from tests.factories import (
+    ContactFactory,
+    DossierLiaisonUrgenceFactory,
+    ObservationFactory,
+    SejourFactory,
+)
 
 from . import personas as P
+from .kit import validate
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +138,99 @@ def test_import_quarantines_with_a_clear_message(world, secretaire, tmp_path):
 def test_import_is_refused_to_other_roles(world, educateur, tmp_path):
     with pytest.raises(CommandError, match="ne peut pas"):
         call_command("interop_import", str(tmp_path / "x"), utilisateur="educateur")
+
+
+def _resident_avec_dlu(world):
+    import datetime
+
+    usager = SejourFactory(unite=world.unite_a).usager
+    ContactFactory(
+        usager=usager,
+        is_personne_confiance=True,
+        personne_confiance_designee_le=datetime.date(2024, 1, 20),
+    )
+    DossierLiaisonUrgenceFactory(usager=usager)
+    return usager
+
+
+def test_export_of_the_dlu_and_the_transfer_sheet_pass_the_validation_kit(world, medecin, tmp_path):
+    usager = _resident_avec_dlu(world)
+    ObservationFactory(usager=usager, type="temperature", valeur=37.8)
+    ObservationFactory(usager=usager, type="pouls", valeur=92)
+    ObservationFactory(usager=usager, type="tension", valeur=135, valeur_2=80)
+    dlu, fludt = tmp_path / "dlu.xml", tmp_path / "fludt.xml"
+    call_command("interop_export", "cda-dlu", str(usager.pk), "-o", str(dlu), utilisateur="medecin")
+    call_command(
+        "interop_export",
+        "cda-fludt",
+        str(usager.pk),
+        "-o",
+        str(fludt),
+        utilisateur="medecin",
+        motif="Chute avec douleur de hanche",
+        conscience="conscient",
+    )
+    validate("cda", [dlu, fludt])
+    xml = dlu.read_bytes()
+    assert b"48765-2" in xml and "Pénicilline".encode() in xml  # allergies travel
+    assert "Kardégic 75 mg".encode() in xml
+    assert "Hôpital Saint-Antoine".encode() in fludt.read_bytes()
+    assert b'value="37.8" unit="Cel"' in fludt.read_bytes()
+    assert EvenementAudit.objects.filter(
+        acteur=medecin, action=AuditAction.EXPORT, objet_type="interop.cda-fludt"
+    ).exists()
+
+
+def test_export_of_the_transfer_sheet_asks_for_the_reason_and_consciousness(
+    world, medecin, tmp_path
+):
+    usager = _resident_avec_dlu(world)
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "interop_export",
+            "cda-fludt",
+            str(usager.pk),
+            "-o",
+            str(tmp_path / "x"),
+            utilisateur="medecin",
+        )
+    assert "motif du transfert" in str(error.value)
+    assert "état de conscience" in str(error.value)
+
+
+def test_the_transfer_sheet_is_not_sent_without_recent_vital_signs(world, medecin, tmp_path):
+    usager = _resident_avec_dlu(world)
+    with pytest.raises(CommandError, match="signes vitaux récents"):
+        call_command(
+            "interop_export",
+            "cda-fludt",
+            str(usager.pk),
+            "-o",
+            str(tmp_path / "x"),
+            utilisateur="medecin",
+            motif="Chute",
+            conscience="eveillable",
+        )
+    assert not (tmp_path / "x").exists()
+
+
+def test_export_of_the_dlu_lists_everything_missing_at_once(world, medecin, tmp_path):
+    usager = SejourFactory(unite=world.unite_a).usager
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "interop_export",
+            "cda-dlu",
+            str(usager.pk),
+            "-o",
+            str(tmp_path / "x"),
+            utilisateur="medecin",
+        )
+    message = str(error.value)
+    assert "Export impossible" in message
+    for manquant in (
+        "dossier de liaison d'urgence",
+        "établissement de santé de préférence",
+        "médecin traitant (avec son RPPS)",
+        "allergies (ou « aucune allergie connue »)",
+    ):
+        assert manquant in message

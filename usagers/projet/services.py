@@ -928,6 +928,13 @@ def projet_transition(
         request=request,
         motif=motif,
     )
+    if vers == StatutProjet.VALIDE and acteur is not None:
+        # The N1 document goes to the DMP outbox in this transaction (issue 8): a rollback
+        # leaves no delivery, the commit queues it. An identity that is not qualified (or
+        # an objection) records none; the page says why (interop.partage.projet_partage_etat).
+        from interop.partage import projet_partager  # interop depends on this app
+
+        projet_partager(projet=projet, acteur=acteur, request=request)
     return projet
 
 

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from interop.partage import projet_partage_etat
 from securite import access as securite_access
 from securite.audit import audit_record
 from securite.models import AuditAction, Profession, Utilisateur
@@ -484,6 +485,10 @@ def projet_transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"Le projet est maintenant « {projet.get_statut_display().lower()} »."
         )
+        if form.cleaned_data["vers"] == StatutProjet.VALIDE:
+            partage = projet_partage_etat(projet=projet, acteur=user)
+            niveau = messages.WARNING if partage.is_alerte else messages.INFO
+            messages.add_message(request, niveau, partage.message)
     return _retour(projet)
 
 

@@ -1,14 +1,16 @@
 """Write one payload of a person to a file: what exactly the DUI sends.
 
     python manage.py interop_export KIND USAGER_ID -o FILE --utilisateur LOGIN [--pdf FILE]
+        [--motif TEXT --conscience {conscient,eveillable,non-eveillable}]   (cda-fludt)
 
 KIND: cda-ppa, cda-dlu, cda-fludt, fhir-patient, fhir-tddui, hl7-a28, hl7-a01, hl7-a03.
 The access policy applies as in the application (the operator acts as LOGIN), and the export
 leaves an "export" audit row. A record lacking what the payload needs is refused with the
-list of what is missing.
+list of what is missing. The DLU and the transfer sheet (FLUDT) come from the person's
+Dossier de liaison d'urgence (usagers.DossierLiaisonUrgence); the FLUDT adds what is only
+known at departure: the reason for the transfer and the state of consciousness.
 """
 
-import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from django.utils import timezone
 
-from interop import mapping
+from interop import mapping, partage
 from interop.builders import cda, fhir, hl7v2
-from interop.builders.data import DluData, DonneesManquantes, FludtData, MessageData
+from interop.builders.data import DluData, DonneesManquantes, MessageData
 from securite import access
 from securite.audit import audit_record
 from securite.models import AuditAction, Categorie, Utilisateur
@@ -37,6 +39,9 @@ KINDS = {
     "hl7-a03": Categorie.ADMINISTRATIF,
 }
 
+# State of consciousness at departure (FLUDT: TA_ASIP codes DLU_002 to DLU_004).
+CONSCIENCE = {"conscient": "DLU_002", "eveillable": "DLU_003", "non-eveillable": "DLU_004"}
+
 
 class Command(BaseCommand):
     help = "Exporte un flux (CDA, FHIR, HL7) d'un usager dans un fichier."
@@ -47,6 +52,12 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="fichier à écrire")
         parser.add_argument("--utilisateur", required=True, help="identifiant de l'opérateur")
         parser.add_argument("--pdf", help="PDF du projet personnalisé (cda-ppa)")
+        parser.add_argument("--motif", default="", help="motif du transfert (cda-fludt)")
+        parser.add_argument(
+            "--conscience",
+            choices=sorted(CONSCIENCE),
+            help="état de conscience au départ (cda-fludt)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
@@ -85,23 +96,19 @@ class Command(BaseCommand):
         sejour_data = mapping.sejour_data(sejour)
         auteur = mapping.professionnel_data(user, structure.finess)
         if kind == "cda-ppa":
-            pdf = self._pdf_projet(usager, options.get("pdf"))
-            document = mapping.document_data(
-                type_code="80788-3",
-                type_libelle="Projet personnalisé d'accompagnement",
-                titre="Projet personnalisé d'accompagnement",
-            )
-            return cda.cda_n1(
-                document=document,
-                patient=patient,
-                auteur=auteur,
-                responsable=auteur,
-                structure=structure,
-                sejour=sejour_data,
-                pdf=pdf,
-            )
+            # The document the validation hands to the DMP (interop.partage): same setId,
+            # version and replacement; a new document id at each export.
+            pdf = Path(options["pdf"]).read_bytes() if options.get("pdf") else None
+            projet = partage.projet_dernier_valide(usager)
+            if projet is not None:
+                return partage.projet_cda(projet=projet, auteur=user, pdf=pdf)[0]
+            if pdf is None:
+                raise DonneesManquantes(["projet personnalisé validé (ou --pdf FICHIER)"])
+            return partage.cda_ppa(
+                usager=usager, etablissement=sejour.etablissement, auteur=user, pdf=pdf
+            )[0]
         if kind in ("cda-dlu", "cda-fludt"):
-            dlu = DluData()  # the record holds no DLU content yet: the builder lists it
+            dlu = self._dlu(kind, usager, structure.is_ehpad, options)
             document = mapping.document_data(
                 type_code="74207-2",
                 type_libelle="Document de liaison d'urgence",
@@ -118,7 +125,13 @@ class Command(BaseCommand):
             }
             if kind == "cda-dlu":
                 return cda.cda_dlu(**common)
-            return cda.cda_fludt(**common, fludt=FludtData(motif="", date_transfert=timezone.now()))
+            fludt = mapping.fludt_data(
+                usager,
+                dlu,
+                motif=options.get("motif") or "",
+                conscience=CONSCIENCE[options["conscience"]],
+            )
+            return cda.cda_fludt(**common, fludt=fludt)
         if kind == "fhir-patient":
             return json.dumps(fhir.fhir_patient(patient), ensure_ascii=False, indent=2).encode()
         if kind == "fhir-tddui":
@@ -135,20 +148,21 @@ class Command(BaseCommand):
             trigger, patient=patient, structure=structure, message=message, sejour=sejour_data
         )
 
-    def _pdf_projet(self, usager: Usager, path: str | None) -> bytes:
-        if path:
-            return Path(path).read_bytes()
+    def _dlu(self, kind: str, usager: Usager, is_ehpad: bool, options: Any) -> DluData:
+        """The person's DLU data; everything missing (record and command line) at once."""
+        manquants: list[str] = []
+        if not is_ehpad:
+            manquants.append("séjour en EHPAD (le DLU concerne les résidents d'EHPAD)")
+        dlu = None
         try:
-            module: Any = importlib.import_module("usagers.projet.documents")
-        except ImportError:
-            module = None
-        projet_pdf = getattr(module, "projet_pdf", None)
-        projet = getattr(usager, "projets", None)
-        courant = (
-            projet.exclude(statut__in=["brouillon", "concertation"]).order_by("-version").first()
-            if projet is not None
-            else None
-        )
-        if projet_pdf is None or courant is None:
-            raise DonneesManquantes(["projet personnalisé validé (ou --pdf FICHIER)"])
-        return bytes(projet_pdf(courant))
+            dlu = mapping.dlu_data(usager)
+        except DonneesManquantes as error:
+            manquants.extend(error.manquants)
+        if kind == "cda-fludt":
+            if not (options.get("motif") or "").strip():
+                manquants.append("motif du transfert (--motif)")
+            if not options.get("conscience"):
+                manquants.append("état de conscience au départ (--conscience)")
+        if manquants or dlu is None:
+            raise DonneesManquantes(manquants)
+        return dlu
