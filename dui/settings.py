@@ -187,6 +187,10 @@ SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", "false") else None
 )
+# Addresses or networks (CIDR) of the load balancers and reverse proxies in front of the
+# application: only from them is X-Forwarded-For believed for the client address (lockout,
+# login journal, audit). Empty: the peer address (REMOTE_ADDR) is the client.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -222,9 +226,11 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(VAR_DIR / "media")))
 # API
 # ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Tokens for technical accounts only (securite/authentification/jetons.py); first, so
+    # that a refused or missing credential answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "securite.authentification.jetons.JetonTechniqueAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -278,6 +284,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "dui.tasks.worker_heartbeat", "schedule": 60.0},
+    # The head of the audit chain, to the log every hour (manage.py audit_verify --ancre).
+    "audit-ancre": {"task": "securite.tasks.audit_anchor", "schedule": 3600.0},
 }
 
 REDIS_URL = os.getenv("REDIS_URL", "")

@@ -367,3 +367,59 @@ def audit_can_read(user: AnyUser, usager: Usager) -> bool:
     if user.profession not in (Profession.CHEF_SERVICE, Profession.DIRECTEUR):
         return False
     return usagers_visibles(user).filter(pk=usager.pk).exists()
+
+
+# ---------------------------------------------------------------------------
+# Managing the policy: care team, objections, the organisme's matrix
+# ---------------------------------------------------------------------------
+# A care-team membership opens the record to its member: deciding it is a management act.
+EQUIPE_GESTIONNAIRES = frozenset({Profession.CHEF_SERVICE, Profession.DIRECTEUR})
+# Objections are administrative data of the person, often received at the front desk.
+OPPOSITION_GESTIONNAIRES = frozenset(
+    {Profession.CHEF_SERVICE, Profession.DIRECTEUR, Profession.SECRETAIRE}
+)
+# Whoever may reach the "Équipe et oppositions" page of a record.
+PARTAGE_GESTIONNAIRES = EQUIPE_GESTIONNAIRES | OPPOSITION_GESTIONNAIRES
+
+
+def _may_write_administratif(user: AnyUser, usager: Usager) -> bool:
+    return usager_can(user, usager, Categorie.ADMINISTRATIF, Action.ECRIRE)
+
+
+def equipe_can_manage(user: AnyUser, usager: Usager) -> bool:
+    """Adding or ending care-team memberships: heads of service and directors who may write
+    the administrative record of this person."""
+    pro = professional(user)
+    if pro is None:
+        return False
+    if pro.profession not in EQUIPE_GESTIONNAIRES:
+        return False
+    return _may_write_administratif(pro, usager)
+
+
+def opposition_can_manage(user: AnyUser, usager: Usager) -> bool:
+    """Recording or withdrawing the person's objections: heads of service, directors and
+    secretaries who may write the administrative record of this person."""
+    pro = professional(user)
+    if pro is None:
+        return False
+    if pro.profession not in OPPOSITION_GESTIONNAIRES:
+        return False
+    return _may_write_administratif(pro, usager)
+
+
+def matrice_can_manage(user: AnyUser) -> bool:
+    """Adjusting the organisme's matrix (RegleAcces): directors and the organisme's technical
+    administrators. An installation-wide administrator (no organisme) has no matrix to
+    adjust."""
+    if not isinstance(user, Utilisateur) or not user.is_active:
+        return False
+    if user.organisme_id is None:
+        return False
+    return _is_organisation_wide(user)
+
+
+def acces_exceptionnel_can_review(user: AnyUser, usager: Usager) -> bool:
+    """Marking a break-the-glass access as reviewed: whoever reads "Qui a consulté ce
+    dossier" (heads of service, directors, data protection officer)."""
+    return audit_can_read(user, usager)

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 from django.http import HttpRequest
 
+from .admin_site import OrganismeScopedAdmin
 from .audit import audit_record
 from .models import AuditAction, EvenementAudit, Professionnel, RegleAcces, Utilisateur
 
@@ -16,9 +17,9 @@ class ProfessionnelInline(admin.StackedInline):
 
 
 @admin.register(Utilisateur)
-class UtilisateurAdmin(UserAdmin):
+class UtilisateurAdmin(OrganismeScopedAdmin, UserAdmin):  # type: ignore[misc]
     list_display = ("username", "first_name", "last_name", "type_compte", "organisme", "is_active")
-    list_filter = ("type_compte", "organisme", "is_active")
+    list_filter = ("type_compte", ("organisme", admin.RelatedOnlyFieldListFilter), "is_active")
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         ("Rattachement", {"fields": ("organisme", "type_compte")}),
@@ -27,11 +28,11 @@ class UtilisateurAdmin(UserAdmin):
 
 
 @admin.register(RegleAcces)
-class RegleAccesAdmin(admin.ModelAdmin):
+class RegleAccesAdmin(OrganismeScopedAdmin):
     """Adjustments of the role x category matrix, per organisme (audited)."""
 
     list_display = ("organisme", "profession", "categorie", "peut_lire", "peut_ecrire")
-    list_filter = ("organisme", "profession", "categorie")
+    list_filter = (("organisme", admin.RelatedOnlyFieldListFilter), "profession", "categorie")
 
     def save_model(self, request: HttpRequest, obj: RegleAcces, form: Any, change: bool) -> None:
         with transaction.atomic():
@@ -46,8 +47,11 @@ class RegleAccesAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvenementAudit)
-class EvenementAuditAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only."""
+class EvenementAuditAdmin(OrganismeScopedAdmin):
+    """Read-only: the audit trail is append-only. An organisme's administrator sees the rows
+    of its accounts and of its usagers."""
+
+    organisme_lookups = ("acteur__organisme_id", "usager__organisme_id")
 
     list_display = ("horodatage", "acteur_libelle", "action", "objet_type", "is_bris_glace")
     list_filter = ("action", "is_bris_glace")

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import AuditAction, EvenementAudit, Utilisateur
+from .reseau import client_ip
 
 GENESIS = "0" * 64
 # Arbitrary constant key of the PostgreSQL advisory lock that serialises the chain.
@@ -47,14 +48,6 @@ def _canonical(row: EvenementAudit) -> bytes:
 
 def row_hash(row: EvenementAudit) -> str:
     return hashlib.sha256(_canonical(row)).hexdigest()
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # REMOTE_ADDR is the peer; behind a proxy, the proxy sets it right (gunicorn
-    # --forwarded-allow-ips). X-Forwarded-For is not trusted here: it is client-controlled.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _lock_chain() -> None:
@@ -101,7 +94,7 @@ def audit_record(
             objet_id=str(objet.pk) if objet is not None else objet_id,
             categorie=categorie,
             champs=sorted(champs),
-            adresse_ip=_client_ip(request),
+            adresse_ip=client_ip(request),
             user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
             motif=motif,
             is_bris_glace=is_bris_glace,
@@ -154,7 +147,7 @@ def audit_record_many(
                 objet_id="",
                 categorie=categorie,
                 champs=names,
-                adresse_ip=_client_ip(request),
+                adresse_ip=client_ip(request),
                 user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
                 motif="",
                 is_bris_glace=usager_id in glass,
@@ -196,8 +189,32 @@ class ChainBreak:
     reason: str
 
 
-def audit_verify(batch_size: int = 5000) -> Iterator[ChainBreak]:
-    """Walk the chain in id order and yield every break (edited, deleted or swapped row)."""
+def audit_head() -> tuple[int, str] | None:
+    """The last row of the chain (id, hash): what `audit_anchor` writes outside the database
+    so that deleting the newest rows, which the chain alone cannot show, is detected."""
+    head = EvenementAudit.objects.order_by("-id").values_list("id", "hash").first()
+    return (int(head[0]), str(head[1])) if head else None
+
+
+def audit_verify(
+    batch_size: int = 5000, anchors: Iterable[tuple[int, str]] = ()
+) -> Iterator[ChainBreak]:
+    """Walk the chain in id order and yield every break (edited, deleted or swapped row).
+
+    `anchors` are (id, hash) heads recorded outside the database (the log line of
+    `securite.tasks.audit_anchor`): each one must still be in the chain, unchanged, unless
+    retention purged it."""
+    oldest = EvenementAudit.objects.order_by("id").values_list("id", flat=True).first()
+    for anchor_id, anchor_hash in anchors:
+        if oldest is not None and anchor_id < oldest and _purge_anchor() is not None:
+            continue  # purged by retention, before the current start of the chain
+        kept = EvenementAudit.objects.filter(id=anchor_id).values_list("hash", flat=True).first()
+        if kept != anchor_hash:
+            yield ChainBreak(
+                anchor_id,
+                "la ligne ancrée hors de la base est absente ou différente "
+                "(fin du journal supprimée ou réécrite)",
+            )
     expected_previous = _purge_anchor()
     last_id = 0
     while True:

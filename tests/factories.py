@@ -242,3 +242,35 @@ class AbsencePrevueFactory(DjangoModelFactory):
     cree_par = factory.SubFactory(
         UtilisateurFactory, organisme=factory.SelfAttribute("..usager.organisme")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Emergency liaison file (usagers.DossierLiaisonUrgence): complete enough for the DLU document.
+# ---------------------------------------------------------------------------------------------
+class DossierLiaisonUrgenceFactory(DjangoModelFactory):
+    class Meta:
+        model = "usagers.DossierLiaisonUrgence"
+
+    usager = factory.SubFactory(UsagerFactory)
+    medecin_traitant_nom = "Boileau"
+    medecin_traitant_prenom = "Charles"
+    medecin_traitant_rpps = "10001234565"
+    medecin_traitant_telephone = "01 43 00 00 99"
+    etablissement_preference_nom = "Hôpital Saint-Antoine"
+    etablissement_preference_finess = "750000044"
+    etablissement_preference_telephone = "01 49 28 20 00"
+    allergies_medicamenteuses = "Pénicilline"
+    pathologies = "Bronchite chronique\nHypertension artérielle"
+    antecedents = "Infarctus du myocarde (2018)"
+    traitements = "Kardégic 75 mg, 1 sachet le midi\nDoliprane 1 g si douleur"
+    soins_palliatifs = False
+    directives_anticipees = True
+    directives_anticipees_lieu = "Dossier médical, copie chez la fille"
+    bmr = False
+    etat = factory.LazyFunction(lambda: {"288575003": True, "161898004": True})
+    appareillages = factory.LazyFunction(lambda: ["Q021003", "Y2145"])
+    informations_utiles = "Malentendante à gauche : parler du côté droit."
+    mis_a_jour_le = factory.LazyFunction(lambda: datetime.datetime.now(tz=datetime.UTC))
+    mis_a_jour_par = factory.SubFactory(
+        UtilisateurFactory, organisme=factory.SelfAttribute("..usager.organisme")
+    )

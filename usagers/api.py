@@ -26,13 +26,17 @@ from rest_framework.views import APIView
 
 from dui.models import ModeAccueil
 from securite import access
+from securite.audit import audit_record_many
 from securite.models import Action, Categorie
 
 from . import selectors, services
 from .identifiants import cog_validate
 from .insi import JetonInvalide, insi_appeler, resultat_depuis_jeton, resultat_vers_jeton
 from .models import (
+    ETAT_DLU_CODES,
+    Appareillage,
     Contact,
+    DossierLiaisonUrgence,
     Lien,
     MethodeRecuperation,
     ModeEntree,
@@ -42,6 +46,7 @@ from .models import (
     PrecisionDate,
     Sejour,
     Sexe,
+    StatutEtablissementSante,
     TypeJustificatif,
     TypeMandataire,
     TypeMesure,
@@ -51,6 +56,7 @@ from .models import (
 from .selectors import Presence
 
 A, S, SO = Categorie.ADMINISTRATIF, Categorie.SOCIAL, Categorie.SOINS
+M = Categorie.MEDICAL
 
 
 def _django_errors(error: DjangoValidationError) -> serializers.ValidationError:
@@ -287,6 +293,14 @@ class UsagerListApi(APIView):
             unite_id=number("unite"),
             apres=number("apres"),
         )
+        # Each person listed is a reading of their record (four queries whatever the count).
+        audit_record_many(
+            acteur=user,
+            usager_ids=[usager.pk for usager in page.usagers],
+            objet_type="usagers.liste",
+            categorie=Categorie.ADMINISTRATIF,
+            request=request,
+        )
         return Response(_page_data(page))
 
     @extend_schema(
@@ -363,6 +377,13 @@ class UsagerRechercheApi(APIView):
             action=AuditAction.LECTURE,
             objet_type="usagers.recherche",
             champs=page.criteres,
+            request=request,
+        )
+        audit_record_many(
+            acteur=user,
+            usager_ids=[usager.pk for usager in page.usagers],
+            objet_type="usagers.recherche.resultat",
+            categorie=Categorie.ADMINISTRATIF,
             request=request,
         )
         return Response(_page_data(page))
@@ -790,3 +811,130 @@ class UsagerFusionApi(APIView):
         except DjangoValidationError as error:
             raise _django_errors(error) from None
         return Response(_detail_data(conserve))
+
+
+class UsagerDluApi(APIView):
+    """The person's Dossier de liaison d'urgence (category médical): read it, or replace it
+    as a whole (the fields left out are emptied)."""
+
+    class InputSerializer(serializers.Serializer):
+        medecin_traitant_nom = serializers.CharField(
+            max_length=100, required=False, default="", allow_blank=True
+        )
+        medecin_traitant_prenom = serializers.CharField(
+            max_length=100, required=False, default="", allow_blank=True
+        )
+        medecin_traitant_rpps = serializers.CharField(
+            max_length=14, required=False, default="", allow_blank=True
+        )
+        medecin_traitant_telephone = serializers.CharField(
+            max_length=20, required=False, default="", allow_blank=True
+        )
+        etablissement_preference_nom = serializers.CharField(
+            max_length=200, required=False, default="", allow_blank=True
+        )
+        etablissement_preference_finess = serializers.CharField(
+            max_length=11, required=False, default="", allow_blank=True
+        )
+        etablissement_preference_statut = serializers.ChoiceField(
+            choices=StatutEtablissementSante.choices,
+            required=False,
+            default=StatutEtablissementSante.PUBLIC,
+        )
+        etablissement_preference_telephone = serializers.CharField(
+            max_length=20, required=False, default="", allow_blank=True
+        )
+        allergies_medicamenteuses = serializers.CharField(
+            required=False, default="", allow_blank=True, help_text="Une par ligne."
+        )
+        allergies_alimentaires = serializers.CharField(
+            required=False, default="", allow_blank=True, help_text="Une par ligne."
+        )
+        autres_allergies = serializers.CharField(
+            required=False, default="", allow_blank=True, help_text="Une par ligne."
+        )
+        is_sans_allergie_connue = serializers.BooleanField(default=False)
+        pathologies = serializers.CharField(required=False, default="", allow_blank=True)
+        antecedents = serializers.CharField(required=False, default="", allow_blank=True)
+        traitements = serializers.CharField(
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text="Texte libre, un traitement par ligne.",
+        )
+        soins_palliatifs = serializers.BooleanField(required=False, allow_null=True, default=None)
+        directives_anticipees = serializers.BooleanField(
+            required=False, allow_null=True, default=None
+        )
+        directives_anticipees_lieu = serializers.CharField(
+            required=False, default="", allow_blank=True
+        )
+        bmr = serializers.BooleanField(required=False, allow_null=True, default=None)
+        etat = serializers.DictField(
+            child=serializers.BooleanField(),
+            required=False,
+            default=dict,
+            help_text="Grille du DLU : code SNOMED CT (JDV_ObservationEtatPatient_CISIS) → "
+            "oui/non ; un code absent est « non renseigné ».",
+        )
+        appareillages = serializers.ListField(
+            child=serializers.ChoiceField(choices=Appareillage.choices),
+            required=False,
+            default=list,
+        )
+        appareillages_precisions = serializers.CharField(
+            required=False, default="", allow_blank=True
+        )
+        informations_utiles = serializers.CharField(required=False, default="", allow_blank=True)
+
+        def validate_etat(self, value: dict[str, bool]) -> dict[str, bool]:
+            inconnus = sorted(set(value) - ETAT_DLU_CODES)
+            if inconnus:
+                raise serializers.ValidationError(
+                    f"Codes inconnus de la grille du DLU : {', '.join(inconnus)}."
+                )
+            return value
+
+    InputSerializer.__name__ = "UsagerDluInput"
+
+    class OutputSerializer(serializers.ModelSerializer):
+        mis_a_jour_par: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+        manquants = serializers.SerializerMethodField(
+            help_text="Ce qui manque pour transmettre le DLU (vide : complet)."
+        )
+
+        class Meta:
+            model = DossierLiaisonUrgence
+            exclude = ["id", "usager", "created_at"]
+
+        def get_manquants(self, dlu: DossierLiaisonUrgence) -> list[str]:
+            return dlu.manquants()
+
+    OutputSerializer.__name__ = "UsagerDluOutput"
+
+    @extend_schema(
+        operation_id="usager_dlu_lire",
+        responses={200: OutputSerializer, 404: OpenApiResponse(description="Aucun DLU.")},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        usager = access.usager_consulter(request, pk, categorie=M)
+        dlu = get_object_or_404(DossierLiaisonUrgence, usager=usager)
+        return Response(self.OutputSerializer(dlu).data)
+
+    @extend_schema(
+        operation_id="usager_dlu_enregistrer",
+        request=InputSerializer,
+        responses={200: OutputSerializer, 400: OpenApiResponse(description="Erreurs par champ.")},
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        user = access.current_user(request)
+        usager = access.usager_get(user, pk, categorie=M, action=Action.ECRIRE, request=request)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            dlu = services.dlu_enregistrer(
+                acteur=user, usager=usager, request=request, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _django_errors(error) from None
+        return Response(self.OutputSerializer(dlu).data)

@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from securite import access
-from securite.audit import audit_record
+from securite.audit import audit_record, audit_record_many
 from securite.models import Action, AuditAction, Categorie, Utilisateur
 
 from . import selectors, services
 from .forms import (
     ContactForm,
     DecisionForm,
+    DluForm,
     EvaluationForm,
     FusionForm,
     IdentiteForm,
@@ -43,10 +44,19 @@ from .insi import (
     resultat_depuis_jeton,
     resultat_vers_jeton,
 )
-from .models import Contact, MesureProtection, MethodeRecuperation, Sejour, Usager
+from .models import (
+    Contact,
+    DossierLiaisonUrgence,
+    Evaluation,
+    MesureProtection,
+    MethodeRecuperation,
+    Sejour,
+    Usager,
+)
 from .selectors import Presence
 
 A, S, SO = Categorie.ADMINISTRATIF, Categorie.SOCIAL, Categorie.SOINS
+M = Categorie.MEDICAL
 
 
 def _add_errors(form: BaseForm, error: ValidationError) -> None:
@@ -113,6 +123,14 @@ def usager_list(request: HttpRequest) -> HttpResponse:
         etablissement_id=filtres["etablissement_id"],
         unite_id=filtres["unite_id"],
     )
+    # Each person displayed is a reading of their record (four queries whatever the count).
+    audit_record_many(
+        acteur=user,
+        usager_ids=[usager.pk for usager in page.usagers],
+        objet_type="usagers.liste",
+        categorie=A,
+        request=request,
+    )
     return render(
         request,
         "usagers/usager_list.html",
@@ -149,6 +167,13 @@ def usager_recherche(request: HttpRequest) -> HttpResponse:
             champs=page.criteres,
             request=request,
         )
+        audit_record_many(
+            acteur=user,
+            usager_ids=[usager.pk for usager in page.usagers],
+            objet_type="usagers.recherche.resultat",
+            categorie=A,
+            request=request,
+        )
     return render(
         request,
         "usagers/usager_list.html",
@@ -180,6 +205,7 @@ def usager_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "peut_ecrire_admin": A in dossier.peut_ecrire,
             "peut_ecrire_social": S in dossier.peut_ecrire,
             "peut_ecrire_soins": SO in dossier.peut_ecrire,
+            "peut_lire_medical": M in dossier.categories,
             "peut_voir_consultations": access.audit_can_read(user, usager),
         },
     )
@@ -599,3 +625,64 @@ def usager_fusionner(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(usager)
     return _form_page(request, usager, form, "Fusionner un doublon dans ce dossier")
+
+
+# ---------------------------------------------------------------------------------------------
+# Emergency liaison file (DLU)
+# ---------------------------------------------------------------------------------------------
+@login_required
+def dlu_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person's DLU as the emergency team will read it (category médical), with the
+    trusted person and persons to call (social) and the GIR (soins) when the user may read
+    them, and what the document still lacks."""
+    user = access.current_user(request)
+    usager = access.usager_consulter(request, pk, categorie=M)
+    droits = access.droits(user, usager)
+    dlu = (
+        DossierLiaisonUrgence.objects.filter(usager=usager).select_related("mis_a_jour_par").first()
+    )
+    contacts = None
+    if S in droits.lecture:
+        contacts = [
+            c
+            for c in Contact.objects.filter(usager=usager)
+            if c.is_personne_confiance or c.is_a_prevenir
+        ]
+    evaluation = (
+        Evaluation.objects.filter(usager=usager).order_by("-date_evaluation", "-id").first()
+        if SO in droits.lecture
+        else None
+    )
+    return render(
+        request,
+        "usagers/dlu_detail.html",
+        {
+            "usager": usager,
+            "dlu": dlu,
+            "manquants": dlu.manquants() if dlu is not None else None,
+            "contacts": contacts,
+            "evaluation": evaluation,
+            "peut_ecrire": M in droits.ecriture,
+            "titre": "Dossier de liaison d'urgence",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dlu_modifier(request: HttpRequest, pk: int) -> HttpResponse:
+    user, usager = _pour_ecrire(request, pk, M)
+    dlu = DossierLiaisonUrgence.objects.filter(usager=usager).first()
+    form = DluForm(request.POST or None, initial=DluForm.initial_depuis(dlu))
+    titre = "Dossier de liaison d'urgence"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dlu_enregistrer(acteur=user, usager=usager, request=request, **form.donnees())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Dossier de liaison d'urgence enregistré.")
+            return redirect("usagers:dlu", pk=usager.pk)
+    return render(
+        request, "usagers/dlu_form.html", {"usager": usager, "form": form, "titre": titre}
+    )

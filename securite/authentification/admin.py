@@ -8,10 +8,17 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from securite.admin_site import OrganismeScopedAdmin
+
 from .models import LoginEvent, LoginThrottle, PasskeyDevice, ProSanteConnectDevice, UserSession
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(OrganismeScopedAdmin):
+    """Rows of the accounts of the administrator's organisme (all for an installation-wide
+    administrator; an address lock, tied to no account, is installation-wide)."""
+
+    organisme_lookups = ("user__organisme_id",)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

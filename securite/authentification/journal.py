@@ -1,20 +1,14 @@
-"""The login journal (LoginEvent) and the client address of a request."""
+"""The login journal (LoginEvent)."""
 
 import logging
 
 from django.http import HttpRequest
 
+from securite.reseau import client_ip
+
 from .models import LoginEvent
 
 logger = logging.getLogger(__name__)
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """REMOTE_ADDR, as for the audit trail: behind a proxy the proxy sets it right
-    (gunicorn --forwarded-allow-ips); X-Forwarded-For is client-controlled, never trusted."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def event_record(

@@ -16,7 +16,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from .journal import client_ip, event_record
+from securite.reseau import client_ip
+
+from .journal import event_record
 from .models import LoginEventKind, LoginThrottle, ThrottleScope
 
 

@@ -11,7 +11,8 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .journal import client_ip
+from securite.reseau import client_ip
+
 from .models import UserSession
 
 STARTED_KEY = "auth_started_at"

@@ -20,11 +20,18 @@ def test_list_shows_only_my_establishments(world, educateur, client_for):
     assert data["results"][0]["finess"] == world.ehpad.finess
 
 
-def test_token_authentication(world, directeur):
-    token = Token.objects.create(user=directeur)
+def test_token_authentication_of_a_technical_account(world, admin_technique):
+    token = Token.objects.create(user=admin_technique)
     response = Client().get(LIST, HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
     assert response.json()["count"] == 2
+
+
+def test_a_director_token_is_refused(world, directeur):
+    """A person's account reaches the API through a session verified by the second factor."""
+    token = Token.objects.create(user=directeur)
+    response = Client().get(LIST, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
 
 
 def test_create_returns_201(world, directeur, client_for):

@@ -86,6 +86,23 @@ def test_swapped_rows_are_detected(chain):
     assert len(list(audit_verify())) >= 2
 
 
+def test_deleting_the_newest_rows_is_caught_by_an_anchor_kept_outside(chain, caplog):
+    from securite.tasks import audit_anchor
+
+    with caplog.at_level("INFO", logger="dui.audit.ancre"):
+        line = audit_anchor()
+    assert line == f"{chain[-1].id}:{chain[-1].hash}" and line in caplog.text
+    assert list(audit_verify(anchors=[(chain[-1].id, chain[-1].hash)])) == []
+    _tamper(f"DELETE FROM {TABLE} WHERE id >= %s", [chain[3].id])
+    assert list(audit_verify()) == []  # the chain alone cannot see a cut tail
+    breaks = list(audit_verify(anchors=[(chain[-1].id, chain[-1].hash)]))
+    assert [b.row_id for b in breaks] == [chain[-1].id]
+    with pytest.raises(CommandError, match="rompue"):
+        call_command("audit_verify", "--ancre", line)
+    with pytest.raises(CommandError, match="mal formée"):
+        call_command("audit_verify", "--ancre", "12:abc")
+
+
 def test_database_refuses_update_and_delete(chain):
     with pytest.raises(DatabaseError), transaction.atomic():
         EvenementAudit.objects.filter(pk=chain[0].pk).update(motif="effacé")

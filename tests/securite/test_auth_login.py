@@ -18,7 +18,7 @@ from securite.authentification.second_factor import (
     totp_code_now,
 )
 from securite.demo import demo_totp_key
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UtilisateurFactory
 
 LOGIN = reverse("securite:login")
 VERIFICATION = reverse("securite:verification")
@@ -160,9 +160,17 @@ def test_unverified_session_is_blocked_from_pages_and_api_but_not_token_clients(
     assert api.status_code == 403
     assert "second facteur" in api.json()["detail"]
 
-    token = Token.objects.create(user=educateur)
+    technique = UtilisateurFactory(organisme=world.organisme, type_compte="technique")
+    token = Token.objects.create(user=technique)
     machine = Client().get(reverse("dui:api-moi"), HTTP_AUTHORIZATION=f"Token {token.key}")
     assert machine.status_code == 200
+
+
+def test_a_professional_token_is_refused_it_would_bypass_the_second_factor(world, educateur):
+    token = Token.objects.create(user=educateur)
+    response = Client().get(reverse("dui:api-moi"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+    assert "comptes techniques" in response.json()["detail"]
 
 
 def test_verified_session_reaches_the_api(world, educateur, client_for):

@@ -197,3 +197,34 @@ def test_director_adjusts_the_matrix_and_it_is_audited(world, directeur, chef_se
             peut_lire=True,
             peut_ecrire=True,
         )
+
+
+def test_an_objection_cannot_name_a_professional_of_another_organisme(
+    world, secretaire, educateur_ailleurs
+):
+    usager = SejourFactory(unite=world.unite_a).usager
+    with pytest.raises(ValidationError) as error:
+        services.opposition_enregistrer(
+            acteur=secretaire,
+            usager=usager,
+            categorie=Categorie.SOINS,
+            utilisateur=educateur_ailleurs,
+            exprimee_par="L'usager",
+            date=datetime.date(2026, 2, 1),
+        )
+    assert "utilisateur" in error.value.message_dict
+    assert not Opposition.objects.exists()
+
+
+def test_a_doctor_who_may_write_the_record_still_cannot_change_the_care_team(world, medecin):
+    """The care team opens the record: heads of service and directors decide it."""
+    usager = SejourFactory(unite=world.unite_a).usager
+    with pytest.raises(ValidationError):
+        services.membre_equipe_ajouter(
+            acteur=medecin,
+            usager=usager,
+            utilisateur=medecin,
+            role="referent",
+            date_debut=datetime.date(2026, 1, 1),
+        )
+    assert not MembreEquipe.objects.exists()

@@ -28,12 +28,23 @@ NO_USAGER_DATA = {
     "dui:api-docs",
     "securite:*",
     "acces:bris-de-glace",
+    # The organisme's matrix (directors, technical administrators), and POST-only operations on
+    # one record's care team, objections and break-the-glass reviews: 404 and a refusal out of
+    # scope (tested in tests/securite/test_views_partage.py and test_views_acces.py).
+    "acces:matrice",
+    "acces:matrice-retablir",
+    "acces:equipe-ajouter",
+    "acces:equipe-terminer",
+    "acces:opposition-ajouter",
+    "acces:opposition-retirer",
+    "acces:acces-exceptionnel-revu",
     # Received files not yet tied to a person: identity-vigilance roles of the organisme only
     # (tested in tests/interop/test_documents.py).
     "documents:quarantaine",
     "documents:rapprochements",
     "fhir:metadata",
     "fhir:patient-search",  # filtered by securite.access.usagers_visibles (tests/interop)
+    "fhir:patient-search-post",  # the same search by POST (tests/interop/test_fhir_api.py)
     # Lists, searches and admissions: filtered by usagers_visibles or creating a record
     # (tests/usagers/test_views.py, test_api.py).
     "usagers:list",
@@ -164,6 +175,22 @@ def _evenement_kwargs(world: Any) -> dict[str, Any]:
     return {"pk": evenement.pk, "_usager": sejour.usager}
 
 
+def _absence_kwargs(world: Any) -> dict[str, Any]:
+    import datetime
+
+    from usagers.quotidien.models import AbsencePrevue
+
+    usager = SejourFactory(unite=world.unite_a).usager
+    absence = AbsencePrevue.objects.create(
+        usager=usager,
+        debut=datetime.date(2026, 8, 3),
+        fin=datetime.date(2026, 8, 14),
+        motif="vacances",
+        cree_par=_auteur(world),
+    )
+    return {"pk": absence.pk, "_usager": usager}
+
+
 def _auteur(world: Any) -> Any:
     from tests.factories import UtilisateurFactory
 
@@ -177,9 +204,18 @@ def _incident_kwargs(world: Any) -> dict[str, Any]:
     return {"pk": incident.pk, "_usager": incident.usager}
 
 
+def _dlu_kwargs(world: Any) -> dict[str, Any]:
+    from tests.factories import DossierLiaisonUrgenceFactory
+
+    usager = SejourFactory(unite=world.unite_a).usager
+    DossierLiaisonUrgenceFactory(usager=usager)
+    return {"pk": usager.pk, "_usager": usager}
+
+
 # Routes that show one usager's data: name -> builder of the URL kwargs (and the usager).
 USAGER_ROUTES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "acces:consultations": _usager_kwargs,
+    "acces:equipe": _usager_kwargs,
     "documents:usager-documents": _usager_kwargs,
     "documents:document": _document_recu_kwargs,
     "documents:document-pdf": _document_recu_kwargs,
@@ -197,6 +233,9 @@ USAGER_ROUTES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "usagers:decision-creer": _usager_kwargs,
     "usagers:evaluation-creer": _usager_kwargs,
     "usagers:fusion": _usager_kwargs,
+    "usagers:dlu": _dlu_kwargs,
+    "usagers:dlu-modifier": _dlu_kwargs,
+    "dui:usagers-api:dlu": _dlu_kwargs,
     "dui:usagers-api:detail": _usager_kwargs,
     "quotidien:fil": _usager_kwargs,
     "quotidien:transmission-nouvelle": _usager_kwargs,
@@ -206,6 +245,8 @@ USAGER_ROUTES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "quotidien:absence-nouvelle": _usager_kwargs,
     "quotidien:presence": _usager_kwargs,
     "quotidien:evenement": _evenement_kwargs,
+    "quotidien:evenement-deplacer": _evenement_kwargs,
+    "quotidien:absence": _absence_kwargs,
     "quotidien:incident": _incident_kwargs,
     "quotidien:incident-signalement": _incident_kwargs,
     "quotidien-api:chronologie": _usager_kwargs,
@@ -214,12 +255,19 @@ USAGER_ROUTES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "quotidien-api:transmission-complements": _transmission_kwargs,
     "quotidien-api:observations": _usager_kwargs,
     "quotidien-api:absences": _usager_kwargs,
+    "quotidien-api:absence": _absence_kwargs,
+    "quotidien-api:agenda": _usager_kwargs,
+    "quotidien-api:evenement": _evenement_kwargs,
     "quotidien-api:presences": _usager_kwargs,
     "quotidien-api:incident": _incident_kwargs,
     "quotidien-api:incident-etapes": _incident_kwargs,
 }
 # Which persona is "in scope" for each route (default: the head of service of the EHPAD).
 IN_SCOPE_PERSONA = {"acces:consultations": "chef_service", "usagers:evaluation-creer": "medecin"}
+# The emergency liaison file is medical: the doctor of the EHPAD.
+IN_SCOPE_PERSONA.update(
+    {"usagers:dlu": "medecin", "usagers:dlu-modifier": "medecin", "dui:usagers-api:dlu": "medecin"}
+)
 # Support plan (usagers/projet): classified in tests/projet/routes.py.
 NO_USAGER_DATA |= PROJET_NO_USAGER_DATA
 USAGER_ROUTES.update(PROJET_USAGER_ROUTES)
