@@ -24,9 +24,9 @@ from usagers.quotidien.models import AbsencePrevue, Evenement, Observation, Pres
 # audit chain.
 MA_JOURNEE_REQUETES = 23
 # Queries of a person's timeline whatever the number of notes: session, user, scope, matrix,
-# objections, incident scope, the union, one per kind on the page (with the complements), the
-# upcoming agenda, the reading in the audit.
-CHRONOLOGIE_REQUETES = 25
+# objections, incident scope, the records merged into this one, the union, one per kind on the
+# page (with the complements), the upcoming agenda, the reading in the audit.
+CHRONOLOGIE_REQUETES = 26
 
 
 def _post_transmission(client, usager, **data):
