@@ -128,7 +128,9 @@ def markdown(records: list[dict[str, Any]]) -> list[str]:
         f"- **Notes** : {lignes:,} transmissions et observations en base".replace(",", " ")
         + f" ({octets / 2**30:.1f} Gio, tables et index)".replace(".", ",")
         + (
-            f", dont {notes['notes']:,} chargées par `seed_notes` ".replace(",", " ")
+            ", dont "
+            + f"{notes['notes']:,}".replace(",", " ")
+            + " chargées par `seed_notes` "
             + (
                 f"en {notes['secondes']:.0f} s (`BENCH_NOTES`)"
                 if notes.get("secondes") is not None

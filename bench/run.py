@@ -539,6 +539,17 @@ def interop_markdown(records: list[dict[str, Any]]) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for record in mine:
+        if "outage_s" in record:  # the drain after an outage: its target is "nothing lost"
+            whole = record.get("exactly_once") and not record.get("lost")
+            lines.append(
+                f"| `{record['name']}` : panne du pair de {_number(record['outage_s'], 0)} s "
+                f"| {_number(record['p50_ms'])} | {_number(record['p95_ms'])} "
+                f"| {_number(record['p99_ms'])} | {_number(record['rps'])} "
+                f"| file vidée sans perte ni doublon "
+                f"| {'oui' if whole else '**non**'}, en "
+                f"{_number(record.get('drain_after_outage_s', 0), 0)} s après le retour |"
+            )
+            continue
         target = float(record.get("target_rps", 0))
         reached = record["rps"] >= target and record["p95_ms"] <= float(
             record.get("target_p95_ms", float("inf"))
@@ -584,7 +595,8 @@ def markdown_render(
         f"{machine['nproc']} cœurs. Pour reproduire : `make bench` (PostgreSQL et Redis "
         "démarrés, voir le README) ; `BENCH_DURATION=30s make bench` allonge chaque mesure.",
         "",
-        f"- **Données** : base PostgreSQL `{BENCH_DATABASE}` chargée par "
+        f"- **Données** : base PostgreSQL `{BENCH_DATABASE}` (ANALYZE avant les mesures) "
+        "chargée par "
         f"`manage.py seed_demo --scale` ({dataset.removeprefix('scale: ')}), {seed}.",
         f"- **Serveur** : gunicorn, {config.workers} workers synchrones, `DEBUG=false`, "
         "sur la même machine que PostgreSQL.",
@@ -628,7 +640,10 @@ def markdown_render(
             continue
         who = f"`{page.username}`" if page.username else "anonyme"
         lines.append(
-            f"- `{page.name}` : `GET {page.url}` ({who}), baseline `GET {page.baseline_url}`."
+            f"- `{page.name}` : `{page.method} {page.url}` ({who}), baseline "
+            f"`{page.method} {page.baseline_url}`"
+            + (f", corps {dict(page.form)}" if page.form else "")
+            + "."
         )
     lines += [
         "",
