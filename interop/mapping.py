@@ -45,6 +45,7 @@ from .builders.data import (
     DocumentData,
     DonneesManquantes,
     DossierData,
+    EvenementData,
     FludtData,
     LogicielData,
     ObjectifData,
@@ -276,23 +277,81 @@ def document_data(
     )
 
 
-def dossier_data(usager: Usager, etablissement: Etablissement) -> DossierData:
-    """A person's record for the TDDUI transfer: identity, stays (the support plan and events
-    join when their modules expose them)."""
+def dossier_data(
+    usager: Usager,
+    etablissement: Etablissement,
+    categories: frozenset[str] | None = None,
+) -> DossierData:
+    """A person's record for the TDDUI transfer: identity, stays, support plans and the
+    events of daily support (agenda). `categories`: the information categories the exporting
+    user may read (securite.access.categories_permises); an event of another category is left
+    out, as it is on the user's own screens. None: every category (tests, builders)."""
     patient = patient_data(usager, etablissement)
-    sejours = tuple(
-        sejour_data(s)
-        for s in Sejour.objects.filter(usager=usager)
+    stays = list(
+        Sejour.objects.filter(usager=usager)
         .select_related("etablissement", "unite")
         .order_by("date_entree")
     )
     return DossierData(
         patient=patient,
         structure=structure_data(etablissement),
-        sejours=sejours,
+        sejours=tuple(sejour_data(s) for s in stays),
+        evenements=evenements_data(usager, stays, categories),
         projets=projets_data(usager),
         date=timezone.localtime(),
     )
+
+
+# TDDUIEncounterEvenement status (FHIR Encounter.status) of usagers.quotidien.StatutEvenement.
+_STATUT_EVENEMENT = {"planifie": "planned", "realise": "finished"}
+
+
+def evenements_data(
+    usager: Usager, stays: list[Sejour], categories: frozenset[str] | None = None
+) -> tuple[EvenementData, ...]:
+    """The person's agenda events (planned or done; cancelled ones are not part of the record),
+    each attached to the stay it falls in."""
+    from usagers.quotidien.models import Participant
+
+    participations = (
+        Participant.objects.filter(usager=usager)
+        .exclude(evenement__statut="annule")
+        .select_related("evenement")
+        .order_by("evenement__debut", "evenement_id")
+    )
+    if categories is not None:
+        participations = participations.filter(evenement__categorie__in=categories)
+    events = []
+    for participation in participations:
+        evenement = participation.evenement
+        day = timezone.localtime(evenement.debut).date()
+        stay = next(
+            (
+                s
+                for s in stays
+                if s.date_entree <= day and (s.date_sortie is None or day <= s.date_sortie)
+            ),
+            None,
+        )
+        code = None
+        if evenement.prestation_serafin:
+            from usagers.projet.models import ConceptSerafin
+
+            code = _code_serafin(
+                ConceptSerafin.objects.filter(code=evenement.prestation_serafin).first()
+            )
+        events.append(
+            EvenementData(
+                identifiant=f"evenement-{evenement.pk}",
+                libelle=evenement.titre,
+                debut=evenement.debut,
+                fin=evenement.fin,
+                sejour=str(stay.pk) if stay is not None else "",
+                statut=_STATUT_EVENEMENT.get(evenement.statut, "planned"),
+                code=code,
+            )
+        )
+    return tuple(events)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -234,3 +234,56 @@ def test_export_of_the_dlu_lists_everything_missing_at_once(world, medecin, tmp_
         "allergies (ou « aucune allergie connue »)",
     ):
         assert manquant in message
+
+
+def test_the_tddui_export_carries_the_agenda_events_the_exporter_may_read(
+    world, chef_service, medecin, tmp_path
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from usagers.quotidien import services as quotidien
+
+    usager = SejourFactory(unite=world.unite_a).usager
+    debut = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    (atelier,) = quotidien.evenement_creer(
+        acteur=chef_service,
+        etablissement=world.ehpad,
+        unite=world.unite_a,
+        titre="Atelier mémoire",
+        nature="activite",
+        categorie="educatif",
+        debut=debut,
+        fin=debut + dt.timedelta(hours=1),
+        usagers=[usager],
+    )
+    (consultation,) = quotidien.evenement_creer(
+        acteur=medecin,
+        etablissement=world.ehpad,
+        titre="Consultation de cardiologie",
+        nature="rendez_vous",
+        categorie="medical",
+        debut=debut + dt.timedelta(hours=2),
+        fin=debut + dt.timedelta(hours=3),
+        usagers=[usager],
+    )
+    output = tmp_path / "tddui.json"
+    call_command(
+        "interop_export",
+        "fhir-tddui",
+        str(usager.pk),
+        "-o",
+        str(output),
+        utilisateur="chef_service",
+    )
+    bundle = json.loads(output.read_text())
+    encounters = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Encounter"
+    ]
+    texts = json.dumps(encounters, ensure_ascii=False)
+    assert "Atelier mémoire" in texts  # educational: the head of service reads it
+    assert "cardiologie" not in texts  # medical: not for the head of service
+    assert any(f"evenement-{atelier.pk}" in json.dumps(e) for e in encounters)
+    assert consultation.pk  # created, and left out above
+    validate("fhir", [output])

@@ -24,7 +24,7 @@ from interop.builders import cda, fhir, hl7v2
 from interop.builders.data import DluData, DonneesManquantes, MessageData
 from securite import access
 from securite.audit import audit_record
-from securite.models import AuditAction, Categorie, Utilisateur
+from securite.models import Action, AuditAction, Categorie, Utilisateur
 from usagers.models import Usager
 
 # Category of the record each payload reveals (securite.access matrix).
@@ -135,7 +135,9 @@ class Command(BaseCommand):
         if kind == "fhir-patient":
             return json.dumps(fhir.fhir_patient(patient), ensure_ascii=False, indent=2).encode()
         if kind == "fhir-tddui":
-            dossier = mapping.dossier_data(usager, sejour.etablissement)
+            # The events the exporting user may read, as on their own screens.
+            lisibles = access.categories_permises(user, usager, Action.LIRE)
+            dossier = mapping.dossier_data(usager, sejour.etablissement, lisibles)
             return json.dumps(fhir.fhir_tddui_bundle(dossier), ensure_ascii=False).encode()
         trigger = kind.removeprefix("hl7-").upper()
         message = MessageData(
