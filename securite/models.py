@@ -302,6 +302,9 @@ class EvenementAudit(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        # The (usager, horodatage) index below serves lookups by usager: one index fewer to
+        # maintain on every audited request.
+        db_index=False,
     )
     objet_type = models.CharField("type d'objet", max_length=100, blank=True)
     objet_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)
