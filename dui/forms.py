@@ -1,7 +1,23 @@
+from collections.abc import Mapping
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import CategorieEtablissement, ModeAccueil
 from .validators import finess_validate
+
+
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, field_of: Mapping[str, str] | None = None
+) -> None:
+    """A service's refusal shown on the form: each message under its field (renamed through
+    `field_of` when the form calls it otherwise), the rest at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        target = (field_of or {}).get(name, name)
+        form.add_error(target if target in form.fields else None, messages)
 
 
 class EtablissementForm(forms.Form):

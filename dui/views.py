@@ -17,7 +17,7 @@ from securite.models import Profession, TypeCompte
 from usagers.quotidien import views as quotidien_views
 
 from . import selectors, services
-from .forms import EtablissementForm
+from .forms import EtablissementForm, add_service_errors
 from .models import WorkerHeartbeat
 
 # Home template per persona: field staff get "ma journée", managers a dashboard.
@@ -119,18 +119,10 @@ def etablissement_create(request: HttpRequest) -> HttpResponse:
                 commune=form.cleaned_data["commune"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(etablissement)
     return render(request, "dui/etablissement_form.html", {"form": form})
-
-
-def _add_errors(form: EtablissementForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 @never_cache

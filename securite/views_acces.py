@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dui.forms import add_service_errors
 from usagers.models import Usager
 
 from . import access, services
@@ -55,12 +56,7 @@ def bris_de_glace(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            for field, messages in (
-                error.message_dict.items()
-                if hasattr(error, "error_dict")
-                else [(None, error.messages)]
-            ):
-                form.add_error(field if field in form.fields else None, messages)
+            add_service_errors(form, error)
         else:
             return redirect(_usager_url(acces.usager_id))
     return render(

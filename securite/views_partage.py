@@ -20,13 +20,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dui.forms import add_service_errors
 from usagers.models import Usager
 
 from . import access, services
@@ -44,14 +44,6 @@ from .models import (
 )
 
 A = Categorie.ADMINISTRATIF
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,7 +164,7 @@ def equipe_ajouter(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Membre ajouté à l'équipe de prise en charge.")
             return _retour(gestion.usager)
@@ -227,7 +219,7 @@ def opposition_ajouter(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Opposition enregistrée : elle s'applique immédiatement.")
             return _retour(gestion.usager)

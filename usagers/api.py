@@ -59,12 +59,6 @@ A, S, SO = Categorie.ADMINISTRATIF, Categorie.SOCIAL, Categorie.SOINS
 M = Categorie.MEDICAL
 
 
-def _django_errors(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
-
-
 def _ajouter(
     view: Any,
     request: Request,
@@ -75,17 +69,13 @@ def _ajouter(
 ) -> Response:
     """POST one item to a usager's record: write right on `categorie` (else 404 and a trace),
     the view's InputSerializer, the service (`enregistrer(acteur=, usager=, request=, **data)`,
-    its refusal as field errors, nothing saved), 201 with the view's OutputSerializer."""
+    its refusal as field errors through dui.api_errors, nothing saved), 201 with the view's
+    OutputSerializer."""
     user = access.current_user(request)
     usager = access.usager_get(user, pk, categorie=categorie, action=Action.ECRIRE, request=request)
     serializer = view.InputSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
-    try:
-        objet = enregistrer(
-            acteur=user, usager=usager, request=request, **serializer.validated_data
-        )
-    except DjangoValidationError as error:
-        raise _django_errors(error) from None
+    objet = enregistrer(acteur=user, usager=usager, request=request, **serializer.validated_data)
     return Response(view.OutputSerializer(objet).data, status=status.HTTP_201_CREATED)
 
 
@@ -336,8 +326,6 @@ class UsagerListApi(APIView):
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
         return Response(_detail_data(usager), status=status.HTTP_201_CREATED)
 
 
@@ -432,12 +420,9 @@ class UsagerDetailApi(APIView):
         usager = access.usager_get(user, pk, action=Action.ECRIRE, request=request)
         serializer = self.ModificationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.usager_modifier(
-                acteur=user, usager=usager, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
+        services.usager_modifier(
+            acteur=user, usager=usager, request=request, **serializer.validated_data
+        )
         return Response(_detail_data(usager))
 
 
@@ -474,19 +459,16 @@ class UsagerJustificatifApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         valider = data.pop("valider")
-        try:
-            from django.db import transaction
+        from django.db import transaction
 
-            with transaction.atomic():
-                justificatif = services.justificatif_enregistrer(
-                    acteur=user, usager=usager, request=request, **data
+        with transaction.atomic():
+            justificatif = services.justificatif_enregistrer(
+                acteur=user, usager=usager, request=request, **data
+            )
+            if valider:
+                services.identite_valider(
+                    acteur=user, usager=usager, justificatif=justificatif, request=request
                 )
-                if valider:
-                    services.identite_valider(
-                        acteur=user, usager=usager, justificatif=justificatif, request=request
-                    )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
         return Response(self.OutputSerializer(justificatif).data, status=status.HTTP_201_CREATED)
 
 
@@ -579,12 +561,9 @@ class UsagerInsiRetenirApi(APIView):
             raise serializers.ValidationError(
                 {"jeton": ["Résultat INSi expiré ou invalide : interrogez à nouveau."]}
             ) from None
-        try:
-            services.ins_recuperer(
-                acteur=user, usager=usager, resultat=resultat, methode=methode, request=request
-            )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
+        services.ins_recuperer(
+            acteur=user, usager=usager, resultat=resultat, methode=methode, request=request
+        )
         return Response(_detail_data(usager))
 
 
@@ -599,15 +578,12 @@ class UsagerSejourApi(APIView):
         usager = access.usager_get(user, pk, action=Action.ECRIRE, request=request)
         serializer = UsagerSejourInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            sejour = services.sejour_creer(
-                acteur=user,
-                usager=usager,
-                donnees=_sejour_donnees(request, serializer.validated_data),
-                request=request,
-            )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
+        sejour = services.sejour_creer(
+            acteur=user,
+            usager=usager,
+            donnees=_sejour_donnees(request, serializer.validated_data),
+            request=request,
+        )
         return Response(UsagerSejourOutputSerializer(sejour).data, status=status.HTTP_201_CREATED)
 
 
@@ -632,12 +608,9 @@ class UsagerSejourSortieApi(APIView):
         sejour = get_object_or_404(Sejour, pk=sejour_pk, usager=usager)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.sejour_cloturer(
-                acteur=user, sejour=sejour, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
+        services.sejour_cloturer(
+            acteur=user, sejour=sejour, request=request, **serializer.validated_data
+        )
         return Response(UsagerSejourOutputSerializer(sejour).data)
 
 
@@ -800,16 +773,13 @@ class UsagerFusionApi(APIView):
         doublon = access.usager_get(
             user, serializer.validated_data["doublon"], action=Action.ECRIRE, request=request
         )
-        try:
-            services.usager_fusionner(
-                acteur=user,
-                conserve=conserve,
-                doublon=doublon,
-                motif=serializer.validated_data["motif"],
-                request=request,
-            )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
+        services.usager_fusionner(
+            acteur=user,
+            conserve=conserve,
+            doublon=doublon,
+            motif=serializer.validated_data["motif"],
+            request=request,
+        )
         return Response(_detail_data(conserve))
 
 
@@ -931,10 +901,7 @@ class UsagerDluApi(APIView):
         usager = access.usager_get(user, pk, categorie=M, action=Action.ECRIRE, request=request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            dlu = services.dlu_enregistrer(
-                acteur=user, usager=usager, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
+        dlu = services.dlu_enregistrer(
+            acteur=user, usager=usager, request=request, **serializer.validated_data
+        )
         return Response(self.OutputSerializer(dlu).data)

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dui.forms import add_service_errors
 from securite import access
 from securite.audit import audit_record, audit_record_many
 from securite.models import Action, AuditAction, Categorie, Utilisateur
@@ -57,14 +58,6 @@ from .selectors import Presence
 
 A, S, SO = Categorie.ADMINISTRATIF, Categorie.SOCIAL, Categorie.SOINS
 M = Categorie.MEDICAL
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _int(value: str | None) -> int | None:
@@ -237,7 +230,7 @@ def usager_modifier(request: HttpRequest, pk: int) -> HttpResponse:
             avant = usager.statut_identite
             services.usager_modifier(acteur=user, usager=usager, request=request, **changes)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if usager.statut_identite != avant:
                 messages.warning(
@@ -351,7 +344,7 @@ def admission_sejour(request: HttpRequest) -> HttpResponse:
         except services.DoublonPotentiel as error:
             context.update(etape=1, form=identite_form, candidats=_candidats(user, error.candidats))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Dossier n° {usager.identifiant_local} créé.")
             return redirect("usagers:admission-justificatif", pk=usager.pk)
@@ -380,7 +373,7 @@ def admission_justificatif(request: HttpRequest, pk: int) -> HttpResponse:
                     acteur=user, usager=usager, justificatif=justificatif, request=request
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             usager.refresh_from_db()
         else:
             messages.success(
@@ -470,7 +463,7 @@ def _form_enregistrer(
         try:
             enregistrer(form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, succes)
             return redirect(usager)
@@ -618,7 +611,7 @@ def usager_fusionner(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, f"Dossier n° {doublon.identifiant_local} fusionné dans celui-ci."
@@ -679,7 +672,7 @@ def dlu_modifier(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.dlu_enregistrer(acteur=user, usager=usager, request=request, **form.donnees())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Dossier de liaison d'urgence enregistré.")
             return redirect("usagers:dlu", pk=usager.pk)

@@ -5,7 +5,6 @@ one transaction: a refused write leaves nothing half-saved.
 Errors are `ValidationError`s with French messages keyed by field, which the pages show next
 to the field and the API turns into HTTP 400 (dui.api_errors)."""
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +18,7 @@ from django.db.models import Model, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from dui.dates import add_months
 from dui.models import Etablissement
 from securite import access as securite_access
 from securite.audit import audit_record
@@ -114,13 +114,6 @@ def _save(obj: Model) -> None:
 def _not_future(value: date | None, field: str, what: str) -> None:
     if value and value > timezone.localdate():
         raise ValidationError({field: f"{what} ne peut pas être dans le futur."})
-
-
-def add_months(start: date, months: int) -> date:
-    """`start` plus `months` calendar months (31 January + 1 month = 28 or 29 February)."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def delai_reevaluation_mois(type_projet: TypeProjet, categorie_etablissement: str) -> int:

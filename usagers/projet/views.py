@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dui.forms import add_service_errors
 from interop.partage import projet_partage_etat
 from securite import access as securite_access
 from securite.audit import audit_record
@@ -67,14 +68,6 @@ def usager_url(usager_pk: int) -> str:
         return reverse("usagers:detail", args=[usager_pk])
     except NoReverseMatch:
         return reverse("projet:usager", args=[usager_pk])
-
-
-def _errors_to_form(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _editable(
@@ -176,7 +169,7 @@ def projet_creer(request: HttpRequest, usager_pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(projet)
     return render(
@@ -260,7 +253,7 @@ def projet_modifier(request: HttpRequest, pk: int) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in services.PROJET_CHAMPS_MODIFIABLES},
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             return _retour(stored)
     return render(
@@ -286,7 +279,7 @@ def projet_de_vie(request: HttpRequest, pk: int) -> HttpResponse:
                 acteur=user, projet=projet, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             return _retour(projet, "ses-mots")
     return _element_page(request, projet, form, "Son projet de vie")
@@ -391,7 +384,7 @@ def element_ajouter(request: HttpRequest, pk: int, element: str) -> HttpResponse
         try:
             spec.save(form, user, projet, request)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             return _retour(projet, spec.ancre)
     return _element_page(request, projet, form, spec.titre)
@@ -410,7 +403,7 @@ def objectif_modifier(request: HttpRequest, pk: int, objectif_pk: int) -> HttpRe
                 acteur=user, objectif=stored, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             return _retour(projet, f"objectif-{objectif.pk}")
     return _element_page(request, projet, form, "Modifier l'objectif")
@@ -431,7 +424,7 @@ def evaluation_ajouter(request: HttpRequest, pk: int, objectif_pk: int) -> HttpR
                 acteur=user, objectif=objectif, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             return _retour(projet, f"objectif-{objectif.pk}")
     return render(

@@ -18,7 +18,6 @@ Presence → TDDUISlotPresenceAbsence (serviceType TRE_R423, appointmentType TRE
 absencePrevue); Observation → FR Core vital signs.
 """
 
-import calendar
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from dui.dates import add_months
 from dui.models import Etablissement, Unite
 from securite.crypto import EncryptedTextField
 from securite.models import Categorie, Utilisateur
@@ -238,14 +238,6 @@ class NatureSignalement(models.TextChoices):
     DISPARITION = "9", "Disparition d'une personne accueillie (forces de l'ordre alertées)"
     VIOLENCE = "10", "Comportement violent d'usagers ou manquement grave au règlement"
     MALVEILLANCE = "11", "Acte de malveillance au sein de la structure"
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day `months` later, or the last day of that month (31 May + 3 → 31 August,
-    30 November + 3 → 28 or 29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class EvenementIndesirable(models.Model):

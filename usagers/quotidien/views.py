@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dui.forms import add_service_errors
 from securite import access
 from securite.audit import audit_record, audit_record_many, audit_refusal
 from securite.models import Action, AuditAction, Categorie, Utilisateur
@@ -63,16 +63,6 @@ COURBES = (
     TypeObservation.REPAS,
 )
 PERIODES_COURBES = {"1": 31, "3": 92, "6": 183, "12": 366}
-
-
-def _add_errors(form: Form, error: ValidationError, field_of: dict[str, str] | None = None) -> None:
-    """Service errors under their field (or the form's own list)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            target = (field_of or {}).get(name, name)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _retour(request: HttpRequest, default: str) -> str:
@@ -245,7 +235,7 @@ def transmission_nouvelle(request: HttpRequest, pk: int) -> HttpResponse:
                 acteur=user, usager=usager, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Transmission enregistrée pour {usager}.")
             return redirect(_retour(request, reverse("quotidien:fil", args=[usager.pk])))
@@ -300,7 +290,7 @@ def transmission_complement(request: HttpRequest, pk: int) -> HttpResponse:
                 acteur=user, transmission=original, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "Complément enregistré ; la transmission d'origine reste visible."
@@ -363,7 +353,9 @@ def observations_saisie(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error, {str(k): v for k, v in ObservationsForm.CHAMP_DU_TYPE.items()})
+            add_service_errors(
+                form, error, {str(k): v for k, v in ObservationsForm.CHAMP_DU_TYPE.items()}
+            )
         else:
             anormales = [o for o in saved if o.is_anormale]
             messages.success(
@@ -467,7 +459,7 @@ def evenement_nouveau(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             count = len(evenements)
             messages.success(
@@ -544,7 +536,7 @@ def evenement_deplacer(request: HttpRequest, pk: int) -> HttpResponse:
                 acteur=user, evenement=evenement, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Événement déplacé.")
             return redirect(reverse("quotidien:evenement", args=[evenement.pk]))
@@ -572,7 +564,7 @@ def absence_nouvelle(request: HttpRequest, pk: int) -> HttpResponse:
                 acteur=user, usager=usager, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Absence prévue enregistrée pour {usager}.")
             return redirect(reverse("quotidien:fil", args=[usager.pk]))
@@ -622,7 +614,7 @@ def absence_modifier(request: HttpRequest, pk: int) -> HttpResponse:
                 acteur=user, absence=absence, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Absence prévue modifiée pour {usager}.")
             return redirect(reverse("quotidien:absence-nouvelle", args=[usager.pk]))
@@ -645,7 +637,7 @@ def presence_saisie(request: HttpRequest, pk: int) -> HttpResponse:
                 acteur=user, usager=usager, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Présence enregistrée pour {usager}.")
             return redirect(_retour(request, reverse("quotidien:fil", args=[usager.pk])))
@@ -714,7 +706,7 @@ def incident_nouveau(request: HttpRequest) -> HttpResponse:
                 acteur=user, usager=usager, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -745,7 +737,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Étape enregistrée.")
                 return redirect(reverse("quotidien:incident", args=[incident.pk]))
