@@ -321,8 +321,14 @@ def evenements_data(
     )
     if categories is not None:
         participations = participations.filter(evenement__categorie__in=categories)
+    rows = list(participations)
+    from usagers.projet.models import ConceptSerafin
+
+    # The SERAFIN-PH labels of all the events in one query.
+    codes = {p.evenement.prestation_serafin for p in rows} - {""}
+    concepts = {c.code: c for c in ConceptSerafin.objects.filter(code__in=codes)} if codes else {}
     events = []
-    for participation in participations:
+    for participation in rows:
         evenement = participation.evenement
         day = timezone.localtime(evenement.debut).date()
         stay = next(
@@ -333,13 +339,7 @@ def evenements_data(
             ),
             None,
         )
-        code = None
-        if evenement.prestation_serafin:
-            from usagers.projet.models import ConceptSerafin
-
-            code = _code_serafin(
-                ConceptSerafin.objects.filter(code=evenement.prestation_serafin).first()
-            )
+        code = _code_serafin(concepts.get(evenement.prestation_serafin))
         events.append(
             EvenementData(
                 identifiant=f"evenement-{evenement.pk}",

@@ -244,7 +244,9 @@ def test_the_tddui_export_carries_the_agenda_events_the_exporter_may_read(
     from django.utils import timezone
 
     from usagers.quotidien import services as quotidien
+    from usagers.quotidien.referentiels import serafin_prestations
 
+    code = sorted(serafin_prestations())[0]
     usager = SejourFactory(unite=world.unite_a).usager
     debut = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
     (atelier,) = quotidien.evenement_creer(
@@ -254,6 +256,7 @@ def test_the_tddui_export_carries_the_agenda_events_the_exporter_may_read(
         titre="Atelier mémoire",
         nature="activite",
         categorie="educatif",
+        prestation_serafin=code,
         debut=debut,
         fin=debut + dt.timedelta(hours=1),
         usagers=[usager],
@@ -282,8 +285,9 @@ def test_the_tddui_export_carries_the_agenda_events_the_exporter_may_read(
         e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Encounter"
     ]
     texts = json.dumps(encounters, ensure_ascii=False)
-    assert "Atelier mémoire" in texts  # educational: the head of service reads it
-    assert "cardiologie" not in texts  # medical: not for the head of service
+    assert "cardiologie" not in texts
+    # Educational: the head of service reads it; medical: not for the head of service.
     assert any(f"evenement-{atelier.pk}" in json.dumps(e) for e in encounters)
-    assert consultation.pk  # created, and left out above
+    assert not any(f"evenement-{consultation.pk}" in json.dumps(e) for e in encounters)
+    assert f'"code": "{code}"' in texts  # the SERAFIN-PH service of the activity
     validate("fhir", [output])
