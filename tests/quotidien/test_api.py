@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from securite.models import AuditAction, EvenementAudit
-from tests.factories import EvenementIndesirableFactory, TransmissionFactory
+from tests.factories import EvenementIndesirableFactory, SejourFactory, TransmissionFactory
 from usagers.quotidien.models import AbsencePrevue, Evenement, Observation, Transmission
 
 
@@ -264,6 +264,29 @@ def test_a_persons_agenda_shows_a_medical_appointment_as_busy_to_an_educator(
         == 404
     )
     assert EvenementAudit.objects.filter(acteur=educateur, action=AuditAction.REFUS).exists()
+
+
+def test_an_event_for_a_person_out_of_scope_reads_like_an_unknown_person(
+    world, educateur, client_for
+):
+    from usagers.quotidien.models import Evenement
+
+    ailleurs = SejourFactory(unite=world.unite_ime).usager  # not in the educator's unit
+    response = client_for(educateur).post(
+        reverse("quotidien-api:evenements"),
+        {
+            "unite": world.unite_a.pk,
+            "titre": "Sortie au marché",
+            "nature": "sortie",
+            "debut": "2026-05-05T10:00:00+02:00",
+            "fin": "2026-05-05T11:00:00+02:00",
+            "usagers": [ailleurs.pk],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["usagers"] == ["Personne inconnue ou hors de votre périmètre."]
+    assert not Evenement.objects.exists()
 
 
 def test_one_event_through_the_api_is_busy_when_its_category_is_not_readable(

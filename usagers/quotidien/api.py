@@ -636,9 +636,12 @@ class EvenementListApi(APIView):
                 {"unite": ["Unité inconnue ou hors de votre périmètre."]}
             )
         usager_ids = data.pop("usagers")
-        usagers = list(Usager.objects.filter(pk__in=usager_ids))
+        # Through the policy: a person out of scope reads like an unknown one.
+        usagers = list(access.usagers_visibles(user).filter(pk__in=usager_ids))
         if len(usagers) != len(set(usager_ids)):
-            raise serializers.ValidationError({"usagers": ["Personne inconnue."]})
+            raise serializers.ValidationError(
+                {"usagers": ["Personne inconnue ou hors de votre périmètre."]}
+            )
         professionnels = list(Utilisateur.objects.filter(pk__in=data.pop("professionnels")))
         evenements = services.evenement_creer(
             acteur=user,
