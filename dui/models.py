@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
+from .liens import lien
 from .validators import finess_validate, finess_validator
 
 
@@ -86,7 +86,7 @@ class Etablissement(models.Model):
         return self.nom
 
     def get_absolute_url(self) -> str:
-        return reverse("dui:etablissement", args=[self.pk])
+        return lien("dui:etablissement", self.pk)
 
     def clean(self) -> None:
         if self.finess:

@@ -168,6 +168,11 @@ def etablissement_can_manage(user: AnyUser) -> bool:
 def _sejours_dans_perimetre(user: Utilisateur) -> QuerySet[Sejour]:
     """Stays in the user's units; a stay without a unit belongs to those who work in its
     whole establishment."""
+    if _is_organisation_wide(user):
+        # Every unit of every establishment of the organisme: one join instead of two
+        # subqueries, which lets PostgreSQL probe the stays of each listed person rather than
+        # hash every stay of the organisme first.
+        return Sejour.objects.filter(etablissement__organisme_id=user.organisme_id)
     return Sejour.objects.filter(
         Q(unite__in=unites_visibles(user))
         | Q(unite__isnull=True, etablissement__in=_etablissements_entiers(user))
@@ -186,14 +191,17 @@ def sejours_en_cours_visibles(user: AnyUser, jour: date) -> QuerySet[Sejour]:
     )
 
 
-def usagers_visibles(user: AnyUser, jour: date | None = None) -> QuerySet[Usager]:
-    """Usagers the user may open: a current or upcoming stay in their scope, a care-team
-    membership in force, or a break-the-glass access in progress."""
+def _acces_usagers(
+    user: AnyUser, jour: date | None
+) -> tuple[Utilisateur, Exists, QuerySet[Any], QuerySet[Any]] | None:
+    """The three ways to reach a usager: a current or upcoming stay in the user's scope (as
+    an EXISTS on the usager row), a care-team membership in force, a break-the-glass access
+    in progress (as querysets of usager ids). None when the user may open no record."""
     pro = professional(user)
     if pro is None:
-        return Usager.objects.none()
+        return None
     if Action.LIRE not in matrix_row(pro).get(Categorie.ADMINISTRATIF, frozenset()):
-        return Usager.objects.none()
+        return None
     jour = jour or timezone.localdate()
     now = timezone.now()
     sejour = (
@@ -201,14 +209,49 @@ def usagers_visibles(user: AnyUser, jour: date | None = None) -> QuerySet[Usager
         .filter(usager=OuterRef("pk"))
         .filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=jour))
     )
-    equipe = MembreEquipe.objects.filter(
-        usager=OuterRef("pk"), utilisateur=pro, date_debut__lte=jour
-    ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
-    bris_glace = AccesExceptionnel.objects.filter(
-        usager=OuterRef("pk"), utilisateur=pro, debut__lte=now, fin__gt=now
+    equipe = (
+        MembreEquipe.objects.filter(utilisateur=pro, date_debut__lte=jour)
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
+        .values_list("usager_id", flat=True)
     )
-    in_scope = Exists(sejour) | Exists(equipe) | Exists(bris_glace)
-    return Usager.objects.filter(in_scope, organisme_id=pro.organisme_id)  # type: ignore[misc]
+    bris_glace = AccesExceptionnel.objects.filter(
+        utilisateur=pro, debut__lte=now, fin__gt=now
+    ).values_list("usager_id", flat=True)
+    return pro, Exists(sejour), equipe, bris_glace
+
+
+def usagers_visibles(user: AnyUser, jour: date | None = None) -> QuerySet[Usager]:
+    """Usagers the user may open: a current or upcoming stay in their scope, a care-team
+    membership in force, or a break-the-glass access in progress. One query: the form for
+    checking one or a few given people (`.filter(pk=...)`)."""
+    acces = _acces_usagers(user, jour)
+    if acces is None:
+        return Usager.objects.none()
+    pro, sejour, equipe, bris_glace = acces
+    in_scope = (
+        Q(sejour)
+        | Q(Exists(equipe.filter(usager=OuterRef("pk"))))
+        | Q(Exists(bris_glace.filter(usager=OuterRef("pk"))))
+    )
+    return Usager.objects.filter(in_scope, organisme_id=pro.organisme_id)
+
+
+def usagers_visibles_liste(user: AnyUser, jour: date | None = None) -> QuerySet[Usager]:
+    """The same people as `usagers_visibles`, for a page of a long list (the usager list,
+    a search): the few people reached by name (care team, break-the-glass) are read first,
+    in one more query, instead of being two more EXISTS OR-ed into the scope. With the OR,
+    PostgreSQL hashes every stay of the organisme before returning the first row (measured:
+    9 of the 10 ms of a page of 50 among 20,000); without it, it probes the stays of the rows
+    it returns, in name order."""
+    acces = _acces_usagers(user, jour)
+    if acces is None:
+        return Usager.objects.none()
+    pro, sejour, equipe, bris_glace = acces
+    nominatifs = set(equipe.union(bris_glace))
+    in_scope = Q(sejour)
+    if nominatifs:
+        in_scope |= Q(pk__in=sorted(nominatifs))
+    return Usager.objects.filter(in_scope, organisme_id=pro.organisme_id)
 
 
 # ---------------------------------------------------------------------------

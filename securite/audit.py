@@ -25,29 +25,49 @@ GENESIS = "0" * 64
 _CHAIN_LOCK_KEY = 7_305_118_001
 
 
-def _canonical(row: EvenementAudit) -> bytes:
+def _hash(content: dict[str, Any]) -> str:
+    """SHA-256 of a row's content: the columns above, ids for the foreign keys."""
     payload = {
-        "horodatage": row.horodatage.isoformat(),
-        "acteur": row.acteur_id,
-        "acteur_libelle": row.acteur_libelle,
-        "role": row.role,
-        "action": row.action,
-        "usager": row.usager_id,
-        "objet_type": row.objet_type,
-        "objet_id": row.objet_id,
-        "categorie": row.categorie,
-        "champs": list(row.champs),
-        "adresse_ip": row.adresse_ip,
-        "user_agent": row.user_agent,
-        "motif": row.motif,
-        "is_bris_glace": row.is_bris_glace,
-        "hash_precedent": row.hash_precedent,
+        "horodatage": content["horodatage"].isoformat(),
+        "acteur": content["acteur"],
+        "acteur_libelle": content["acteur_libelle"],
+        "role": content["role"],
+        "action": content["action"],
+        "usager": content["usager"],
+        "objet_type": content["objet_type"],
+        "objet_id": content["objet_id"],
+        "categorie": content["categorie"],
+        "champs": list(content["champs"]),
+        "adresse_ip": content["adresse_ip"],
+        "user_agent": content["user_agent"],
+        "motif": content["motif"],
+        "is_bris_glace": content["is_bris_glace"],
+        "hash_precedent": content["hash_precedent"],
     }
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def row_hash(row: EvenementAudit) -> str:
-    return hashlib.sha256(_canonical(row)).hexdigest()
+    return _hash(
+        {
+            "horodatage": row.horodatage,
+            "acteur": row.acteur_id,
+            "acteur_libelle": row.acteur_libelle,
+            "role": row.role,
+            "action": row.action,
+            "usager": row.usager_id,
+            "objet_type": row.objet_type,
+            "objet_id": row.objet_id,
+            "categorie": row.categorie,
+            "champs": row.champs,
+            "adresse_ip": row.adresse_ip,
+            "user_agent": row.user_agent,
+            "motif": row.motif,
+            "is_bris_glace": row.is_bris_glace,
+            "hash_precedent": row.hash_precedent,
+        }
+    )
 
 
 def _lock_chain() -> None:
@@ -80,7 +100,8 @@ def audit_record(
         is_bris_glace = bool(
             usager is not None and acteur is not None and _under_break_the_glass(acteur, usager.pk)
         )
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: a failed audit row fails the whole of it.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         previous = EvenementAudit.objects.order_by("-id").values_list("hash", flat=True).first()
         row = EvenementAudit(
@@ -105,6 +126,29 @@ def audit_record(
     return row
 
 
+# Columns of a row written by `audit_record_many`, in the order of its INSERT.
+_MANY_COLUMNS = (
+    "horodatage",
+    "acteur",
+    "acteur_libelle",
+    "role",
+    "action",
+    "objet_type",
+    "objet_id",
+    "categorie",
+    "champs",
+    "adresse_ip",
+    "user_agent",
+    "motif",
+    "usager",
+    "is_bris_glace",
+    "hash_precedent",
+    "hash",
+)
+# Rows per INSERT statement (SQLite allows 32,766 parameters a statement).
+_MANY_CHUNK = 500
+
+
 def audit_record_many(
     *,
     acteur: Utilisateur,
@@ -117,14 +161,39 @@ def audit_record_many(
 ) -> int:
     """Append one audit row per usager (same content as `audit_record`), for a page that
     shows many people's records, under the chain lock, in four queries whatever the number
-    of usagers."""
+    of usagers (up to 500).
+
+    The rows differ only by usager, break-the-glass flag and hashes: the common columns are
+    prepared once and the rows go in one multi-row INSERT, without model instances (building
+    and saving 50 of them was a third of a list page's time)."""
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action: {action}")
     ids = sorted(set(usager_ids))
     if not ids:
         return 0
     from .access import acces_exceptionnel_en_cours
 
-    now = timezone.now()
-    with transaction.atomic():
+    common: dict[str, Any] = {
+        "horodatage": timezone.now(),
+        "acteur": acteur.pk,
+        "acteur_libelle": str(acteur),
+        "role": acteur.profession or acteur.type_compte,
+        "action": action,
+        "objet_type": objet_type,
+        "objet_id": "",
+        "categorie": categorie,
+        "champs": sorted(champs),
+        "adresse_ip": client_ip(request),
+        "user_agent": (request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
+        "motif": "",
+    }
+    fields = {name: EvenementAudit._meta.get_field(name) for name in _MANY_COLUMNS}
+    prepared = [fields[name].get_db_prep_save(value, connection) for name, value in common.items()]
+    table = connection.ops.quote_name(EvenementAudit._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in _MANY_COLUMNS)
+    placeholders = "(" + ", ".join(["%s"] * len(_MANY_COLUMNS)) + ")"
+    # No savepoint inside a caller's transaction: a failed audit row fails the whole of it.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         previous = EvenementAudit.objects.order_by("-id").values_list("hash", flat=True).first()
         glass = set(
@@ -132,31 +201,28 @@ def audit_record_many(
             .filter(usager_id__in=ids)
             .values_list("usager_id", flat=True)
         )
-        rows = []
         previous = previous or GENESIS
-        names = sorted(champs)
+        rows: list[list[Any]] = []
         for usager_id in ids:
-            row = EvenementAudit(
-                horodatage=now,
-                acteur=acteur,
-                acteur_libelle=str(acteur),
-                role=acteur.profession or acteur.type_compte,
-                action=action,
-                usager_id=usager_id,
-                objet_type=objet_type,
-                objet_id="",
-                categorie=categorie,
-                champs=names,
-                adresse_ip=client_ip(request),
-                user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
-                motif="",
-                is_bris_glace=usager_id in glass,
-                hash_precedent=previous,
+            is_bris_glace = usager_id in glass
+            digest = _hash(
+                {
+                    **common,
+                    "usager": usager_id,
+                    "is_bris_glace": is_bris_glace,
+                    "hash_precedent": previous,
+                }
             )
-            row.hash = row_hash(row)
-            previous = row.hash
-            rows.append(row)
-        EvenementAudit.objects.bulk_create(rows)
+            rows.append([*prepared, usager_id, is_bris_glace, previous, digest])
+            previous = digest
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), _MANY_CHUNK):
+                chunk = rows[start : start + _MANY_CHUNK]
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names, not data)
+                    + ", ".join([placeholders] * len(chunk)),
+                    [value for row in chunk for value in row],
+                )
     return len(rows)
 
 

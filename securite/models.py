@@ -315,7 +315,11 @@ class EvenementAudit(models.Model):
     motif = models.TextField("motif", blank=True)
     is_bris_glace = models.BooleanField("bris de glace", default=False)
     hash_precedent = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Not indexed: no query looks a row up by its hash (the chain is walked in id order), and
+    # a unique index on random 64-character values is the costliest one to maintain on a
+    # table that takes a row per person shown on every page. Each hash covers the previous
+    # one, so two equal hashes cannot both verify.
+    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = "événement d'audit"

@@ -351,29 +351,13 @@ class UsagerRechercheApi(APIView):
         "date de naissance, matricule INS ou n° de dossier. En POST : aucun nom dans les URL.",
     )
     def post(self, request: Request) -> Response:
-        from securite.audit import audit_record
-        from securite.models import AuditAction
-
         user = access.current_user(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         page = selectors.usager_search(
             user=user, jour=timezone.localdate(), **serializer.validated_data
         )
-        audit_record(
-            acteur=user,
-            action=AuditAction.LECTURE,
-            objet_type="usagers.recherche",
-            champs=page.criteres,
-            request=request,
-        )
-        audit_record_many(
-            acteur=user,
-            usager_ids=[usager.pk for usager in page.usagers],
-            objet_type="usagers.recherche.resultat",
-            categorie=Categorie.ADMINISTRATIF,
-            request=request,
-        )
+        services.recherche_tracer(user=user, page=page, request=request)
         return Response(_page_data(page))
 
 

@@ -13,9 +13,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
+from dui.liens import lien
 from dui.models import Etablissement, ModeAccueil, Organisme, Unite
 from dui.validators import finess_validator, rpps_validator
 from securite.crypto import EncryptedTextField
@@ -179,7 +179,7 @@ class Usager(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("usagers:detail", args=[self.pk])
+        return lien("usagers:detail", self.pk)
 
     def refresh_nom_recherche(self) -> None:
         """Recompute the search column (also called before bulk_create)."""
@@ -915,7 +915,7 @@ class DossierLiaisonUrgence(models.Model):
         return f"DLU du {self.mis_a_jour_le:%d/%m/%Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("usagers:dlu", args=[self.usager_id])
+        return lien("usagers:dlu", self.usager_id)
 
     @property
     def has_allergies(self) -> bool:

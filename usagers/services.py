@@ -20,7 +20,7 @@ from django.utils import timezone
 from dui.models import CategorieEtablissement, Etablissement, Unite
 from interop.targets.insi.client import ResultatINSi
 from securite import access
-from securite.audit import audit_record
+from securite.audit import audit_record, audit_record_many
 from securite.models import Action, AuditAction, Categorie, EvenementAudit, Utilisateur
 
 from .identifiants import ins_name_form, matricule_ins_validate, normalise_text
@@ -41,7 +41,7 @@ from .models import (
     StatutIdentite,
     Usager,
 )
-from .selectors import doublons_potentiels
+from .selectors import UsagerPage, doublons_potentiels
 
 ADMINISTRATIF, SOCIAL, SOINS = Categorie.ADMINISTRATIF, Categorie.SOCIAL, Categorie.SOINS
 MEDICAL = Categorie.MEDICAL
@@ -906,3 +906,23 @@ def usager_fusionner(
                 ),
             )
     return conserve
+
+
+def recherche_tracer(*, user: Utilisateur, page: UsagerPage, request: HttpRequest) -> None:
+    """Trace a search: the act (criteria names only, never the terms) and a reading row per
+    person found, in one transaction (one commit, one wait for the chain lock)."""
+    with transaction.atomic():
+        audit_record(
+            acteur=user,
+            action=AuditAction.LECTURE,
+            objet_type="usagers.recherche",
+            champs=page.criteres,
+            request=request,
+        )
+        audit_record_many(
+            acteur=user,
+            usager_ids=[usager.pk for usager in page.usagers],
+            objet_type="usagers.recherche.resultat",
+            categorie=Categorie.ADMINISTRATIF,
+            request=request,
+        )

@@ -86,14 +86,22 @@ def _pour_ecrire(request: HttpRequest, pk: int, categorie: str) -> tuple[Utilisa
 # ---------------------------------------------------------------------------------------------
 # List and search
 # ---------------------------------------------------------------------------------------------
-def _list_context(request: HttpRequest, user: Utilisateur) -> dict[str, Any]:
+def _filtres_lieu(user: Utilisateur) -> dict[str, Any]:
+    """Choices of the list's filters: establishments, and units grouped by establishment
+    (pairs, not model instances: a director's filters hold hundreds of units)."""
+    unites: dict[str, list[tuple[int, str]]] = {}
+    for pk, nom, etablissement in (
+        access.unites_visibles(user)
+        .order_by("etablissement__nom", "nom")
+        .values_list("pk", "nom", "etablissement__nom")
+    ):
+        unites.setdefault(etablissement, []).append((pk, nom))
     return {
-        "etablissements": access.etablissements_visibles(user).order_by("nom"),
-        "unites": access.unites_visibles(user)
-        .select_related("etablissement")
-        .order_by("etablissement__nom", "nom"),
+        "etablissements": list(
+            access.etablissements_visibles(user).order_by("nom").values_list("pk", "nom")
+        ),
+        "unites": list(unites.items()),
         "presences": Presence.CHOICES,
-        "jour": timezone.localdate(),
     }
 
 
@@ -128,7 +136,7 @@ def usager_list(request: HttpRequest) -> HttpResponse:
         request,
         "usagers/usager_list.html",
         {
-            **_list_context(request, user),
+            **_filtres_lieu(user),
             "page": page,
             "presence": presence,
             "presence_libelle": dict(Presence.CHOICES)[presence],
@@ -152,26 +160,11 @@ def usager_recherche(request: HttpRequest) -> HttpResponse:
             texte=form.cleaned_data["texte"],
             date_naissance=form.cleaned_data["date_naissance"],
         )
-        # The act of searching is traced (criteria names only, never the terms).
-        audit_record(
-            acteur=user,
-            action=AuditAction.LECTURE,
-            objet_type="usagers.recherche",
-            champs=page.criteres,
-            request=request,
-        )
-        audit_record_many(
-            acteur=user,
-            usager_ids=[usager.pk for usager in page.usagers],
-            objet_type="usagers.recherche.resultat",
-            categorie=A,
-            request=request,
-        )
+        services.recherche_tracer(user=user, page=page, request=request)
     return render(
         request,
         "usagers/usager_list.html",
         {
-            **_list_context(request, user),
             "page": page,
             "form": form,
             "recherche": True,

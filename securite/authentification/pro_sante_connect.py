@@ -153,4 +153,8 @@ class ProSanteConnectBackend(BaseBackend):
         ).first()
 
     def get_user(self, user_id: int) -> Utilisateur | None:
-        return Utilisateur.objects.filter(pk=user_id, is_active=True).first()
+        return (
+            Utilisateur.objects.select_related("professionnel")
+            .filter(pk=user_id, is_active=True)
+            .first()
+        )

@@ -220,3 +220,54 @@ def test_refused_category_looks_like_an_absent_usager(world, resident, educateur
 def test_policy_queries_are_bounded(world, resident, educateur, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         access.usager_get(educateur, resident.pk, categorie=Categorie.EDUCATIF)
+
+
+def test_list_form_of_the_scope_finds_exactly_the_same_people(
+    world, resident, educateur, medecin, directeur, educateur_ailleurs
+):
+    """`usagers_visibles_liste` (lists and searches) and `usagers_visibles` (one person) must
+    never disagree: stays in and out of scope, without a unit, left, upcoming, care team in
+    force or over, break-the-glass in progress or over."""
+    today = timezone.localdate()
+    now = timezone.now()
+    unite_b = SejourFactory(unite=world.unite_b).usager
+    ime = SejourFactory(unite=world.unite_ime).usager
+    sans_unite = SejourFactory(unite=world.unite_a).usager
+    sans_unite.sejours.update(unite=None)
+    parti = SejourFactory(unite=world.unite_a, date_sortie=datetime.date(2025, 3, 1)).usager
+    a_venir = SejourFactory(unite=world.unite_a, date_entree=today + timedelta(days=20)).usager
+    equipe, equipe_finie, glace, glace_finie = (
+        SejourFactory(unite=world.unite_ime).usager for _ in range(4)
+    )
+    for usager, fin in ((equipe, None), (equipe_finie, today - timedelta(days=1))):
+        MembreEquipe.objects.create(
+            usager=usager,
+            utilisateur=educateur,
+            role="intervenant",
+            date_debut=today - timedelta(days=30),
+            date_fin=fin,
+        )
+    for usager, fin in ((glace, now + timedelta(hours=2)), (glace_finie, now)):
+        AccesExceptionnel.objects.create(
+            utilisateur=educateur,
+            usager=usager,
+            motif="Remplacement de nuit dans l'unité",
+            debut=now - timedelta(hours=3),
+            fin=fin,
+        )
+    everyone = [resident, unite_b, ime, sans_unite, parti, a_venir]
+    everyone += [equipe, equipe_finie, glace, glace_finie]
+    for user in (educateur, medecin, directeur, educateur_ailleurs):
+        un_par_un = set(access.usagers_visibles(user).values_list("pk", flat=True))
+        en_liste = set(access.usagers_visibles_liste(user).values_list("pk", flat=True))
+        assert un_par_un == en_liste, user
+    visibles = set(access.usagers_visibles_liste(educateur).values_list("pk", flat=True))
+    assert visibles & {u.pk for u in everyone} == {
+        resident.pk,
+        a_venir.pk,
+        equipe.pk,
+        glace.pk,
+    }
+    assert parti.pk not in set(
+        access.usagers_visibles_liste(directeur).values_list("pk", flat=True)
+    )

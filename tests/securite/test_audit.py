@@ -167,6 +167,47 @@ def test_bulk_readings_chain_with_single_rows_and_verify(world, chef_service, re
     assert list(audit_verify()) == []
 
 
+def test_bulk_readings_in_several_statements_keep_every_column_and_the_chain(
+    world, chef_service, monkeypatch
+):
+    import securite.audit
+
+    monkeypatch.setattr(securite.audit, "_MANY_CHUNK", 2)  # 5 rows: three INSERTs
+    usagers = [SejourFactory(unite=world.unite_a).usager for _ in range(5)]
+    request = RequestFactory().get("/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="Tablette")
+    count = audit_record_many(
+        acteur=chef_service,
+        usager_ids=[u.pk for u in usagers],
+        objet_type="usagers.liste",
+        categorie="administratif",
+        champs=("nom", "date_naissance"),
+        request=request,
+    )
+    assert count == 5
+    rows = list(EvenementAudit.objects.filter(objet_type="usagers.liste").order_by("id"))
+    assert [r.usager_id for r in rows] == sorted(u.pk for u in usagers)
+    for previous, row in itertools.pairwise(rows):
+        assert row.hash_precedent == previous.hash
+    for row in rows:
+        assert (row.acteur_id, row.action, row.categorie) == (
+            chef_service.pk,
+            AuditAction.LECTURE,
+            "administratif",
+        )
+        assert row.champs == ["date_naissance", "nom"]
+        assert (row.adresse_ip, row.user_agent) == ("10.1.2.3", "Tablette")
+        assert row.hash == row_hash(row)
+    assert list(audit_verify()) == []
+
+
+def test_bulk_readings_refuse_an_unknown_action(world, chef_service, resident):
+    with pytest.raises(ValueError):
+        audit_record_many(
+            acteur=chef_service, usager_ids=[resident.pk], objet_type="x", action="survol"
+        )
+    assert not EvenementAudit.objects.filter(objet_type="x").exists()
+
+
 def test_bulk_readings_are_flagged_under_break_the_glass(world, educateur_ime, resident):
     from securite.services import acces_exceptionnel_ouvrir
 

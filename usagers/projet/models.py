@@ -30,8 +30,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from dui.liens import lien
 from dui.models import CategorieEtablissement, Etablissement
 from securite.crypto import EncryptedTextField
 from usagers.models import Usager
@@ -250,7 +250,7 @@ class ProjetPersonnalise(models.Model):
         return f"{self.titre} (version {self.version})"
 
     def get_absolute_url(self) -> str:
-        return reverse("projet:detail", args=[self.pk])
+        return lien("projet:detail", self.pk)
 
     def clean(self) -> None:
         if self.date_debut and self.date_fin and self.date_fin < self.date_debut:

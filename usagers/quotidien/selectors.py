@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from dui.models import Etablissement, Unite
+from dui.models import Etablissement, ModeAccueil, Unite
 from securite import access
 from securite.models import Action, Categorie, Utilisateur
 from usagers.models import Sejour, Usager
@@ -58,6 +58,7 @@ A_VENIR_JOURS = 14
 
 # Columns "ma journée" shows of a stay and its person, and the author's columns it never shows
 # (long lists: a person is loaded once per card, an author once per note).
+MODES_ACCUEIL = dict(ModeAccueil.choices)
 SEJOUR_CHAMPS = (
     "usager_id",
     "unite_id",
@@ -117,6 +118,15 @@ class Personne:
     @property
     def usager(self) -> Usager:
         return self.sejour.usager
+
+    @cached_property
+    def nom(self) -> str:
+        """Displayed name, computed once: a person's card shows it three times."""
+        return f"{self.usager.nom_affiche} {self.usager.prenom_affiche}"
+
+    @property
+    def mode_accueil_libelle(self) -> str:
+        return MODES_ACCUEIL[self.sejour.mode_accueil]
 
     @property
     def peut_ecrire(self) -> bool:
