@@ -1,11 +1,28 @@
 """The Celery application: workers push documents and run periodic jobs."""
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dui.settings")
 
 app = Celery("dui")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def connexions_verifier(sender: Any = None, **kwargs: Any) -> None:
+    """Around each task, what Django does around each request: close a database connection
+    that is too old, broken or left in a transaction, keep the others (the workers reuse
+    their connections: settings.CELERY_DB_REUSE_MAX). Not for eager tasks, which run inside
+    their caller's connection and transaction."""
+    request = getattr(sender, "request", None)
+    if request is not None and getattr(request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

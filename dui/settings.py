@@ -147,7 +147,8 @@ LOGIN_URL = "securite:login"
 LOGIN_REDIRECT_URL = "dui:accueil"
 LOGOUT_REDIRECT_URL = "securite:login"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the professional profile with the account.
+    "securite.authentification.backends.UtilisateurBackend",
     # Pro Santé Connect (e-CPS); inert until PSC_CLIENT_ID is set (section Authentication).
     "securite.authentification.pro_sante_connect.ProSanteConnectBackend",
 ]
@@ -273,6 +274,12 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600"),
     }
+# Celery's Django fixup closes the database connection before and after every task unless
+# CELERY_DB_REUSE_MAX is set: a new PostgreSQL backend per delivery, the largest CPU item of
+# the push benchmark (docs/benchmarks.md). Connections are kept for this many tasks, and
+# dui.celery checks them around each task as Django does around a request (CONN_MAX_AGE,
+# health check: a connection lost in a PostgreSQL restart is replaced at its next use).
+CELERY_DB_REUSE_MAX = envint("CELERY_DB_REUSE_MAX", "1000")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
