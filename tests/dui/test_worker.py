@@ -70,3 +70,39 @@ def test_heartbeat_task_is_run_by_the_worker_process(worker_process):
     else:
         pytest.fail("the worker did not run the task within 60 s")
     assert row.hostname.startswith(f"{worker_process}@")
+
+
+def _heartbeat_done(queue: str, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if WorkerHeartbeat.objects.filter(hostname__startswith=queue).count() >= count:
+            return
+        time.sleep(0.3)
+    pytest.fail("the worker did not run the task within 60 s")
+
+
+def _other_backends() -> set[tuple[int, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, backend_start::text FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.mark.worker
+def test_the_worker_keeps_its_database_connection_between_tasks(worker_process):
+    """Celery's Django fixup closes the connection around every task unless
+    CELERY_DB_REUSE_MAX is set: a new PostgreSQL backend per task (measured as the largest
+    CPU item of the push benchmark). The same backend must serve the next task."""
+    connection.close()
+    WorkerHeartbeat.objects.all().delete()
+    worker_heartbeat.apply_async(queue=worker_process)
+    _heartbeat_done(worker_process, 1)
+    after_first = _other_backends()
+    assert after_first, "the worker closed its connection after the task"
+    for _ in range(2):
+        WorkerHeartbeat.objects.all().delete()
+        worker_heartbeat.apply_async(queue=worker_process)
+        _heartbeat_done(worker_process, 1)
+    assert after_first & _other_backends()
