@@ -89,6 +89,7 @@ CIBLES_P95_MS = {
     "quotidien_fil_10000_serveur": 100.0,
     "quotidien_fil_100_serveur": 100.0,
     "quotidien_fil_ancien_serveur": 100.0,
+    "quotidien_ma_journee_unite_serveur": 100.0,
     "quotidien_ma_journee_serveur": 100.0,
     "quotidien_ecriture_transmission_serveur": 50.0,
 }
@@ -98,7 +99,8 @@ LIBELLES = {
     "quotidien_fil_10000_serveur": "Fil d'une personne à plus de 10 000 notes (1re page)",
     "quotidien_fil_100_serveur": "Fil d'une personne à 100 notes (1re page)",
     "quotidien_fil_ancien_serveur": "Fil à plus de 10 000 notes, page d'il y a deux ans",
-    "quotidien_ma_journee_serveur": "« Ma journée » de 2 unités",
+    "quotidien_ma_journee_unite_serveur": "« Ma journée » d'une unité (la cible du ticket)",
+    "quotidien_ma_journee_serveur": "« Ma journée » de 2 unités (au-delà du ticket)",
     "quotidien_ecriture_transmission_serveur": "Écrire une transmission (formulaire, audit)",
 }
 
@@ -123,7 +125,8 @@ def markdown(records: list[dict[str, Any]]) -> list[str]:
         "",
         "Mesuré par `bench/quotidien.py` : le client de test de Django, une requête après "
         "l'autre, sans HTTP ni file d'attente derrière d'autres requêtes (le temps de "
-        "l'application seule). Compte `bench.educateur` (deux unités, seconde étape validée).",
+        "l'application seule). Comptes `bench.educateur` (deux unités, seconde étape validée) "
+        "et `bench.educateur1` (la première des deux, pour « ma journée » d'une unité).",
         "",
         f"- **Notes** : {lignes:,} transmissions et observations en base".replace(",", " ")
         + f" ({octets / 2**30:.1f} Gio, tables et index)".replace(".", ",")
@@ -205,6 +208,9 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    # The server's own start-up (dui/wsgi.py: the objects loaded so far frozen out of the
+    # garbage collector's way): the figures are the server's.
+    import dui.wsgi  # noqa: F401
     from securite.authentification.testing import client_verify
     from securite.models import Utilisateur
 
@@ -235,6 +241,8 @@ def main() -> None:
         "quotidien_ma_journee_serveur": "/",
     }
     records = [measure(name, lambda url=url: client.get(url), 200) for name, url in pages.items()]
+    une_unite = client_verify(Client(), Utilisateur.objects.get(username="bench.educateur1"))
+    records.append(measure("quotidien_ma_journee_unite_serveur", lambda: une_unite.get("/"), 200))
     counter = iter(range(10**9))
     url = f"/quotidien/usagers/{ECRITURE}/transmissions/nouvelle/"
     records.append(

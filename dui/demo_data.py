@@ -387,7 +387,7 @@ BENCH_PASSWORD = "Bench-charge-2026"  # noqa: S105 - benchmark data only
 # TOTP key (hex) of the bench accounts' second factor: bench/run.py logs in through the form,
 # then posts the current code (securite.authentification.second_factor.totp_code_now).
 BENCH_TOTP_SECRET = "62656e63682d746f74702d7365637265742d3230"  # noqa: S105 - benchmark data only
-BENCH_USERNAMES = ("bench.directeur", "bench.educateur")
+BENCH_USERNAMES = ("bench.directeur", "bench.educateur", "bench.educateur1")
 
 
 def _bench_second_factor() -> None:
@@ -400,9 +400,11 @@ def _bench_second_factor() -> None:
 def scale_build(today: date, etablissements: int = 100, usagers: int = 20_000) -> Organisme:
     """A large association for benchmarks, built in bulk (idempotent: skipped when present).
 
-    Also creates `bench.directeur` (organisation-wide) and `bench.educateur` (two units)."""
+    Also creates `bench.directeur` (organisation-wide), `bench.educateur` (two units) and
+    `bench.educateur1` (the first of them)."""
     existing = Organisme.objects.filter(nom=SCALE_ORGANISME).first()
     if existing is not None:
+        _bench_educateur_une_unite(existing)
         _bench_second_factor()
         _scale_projets(existing, today)
         _scale_quotidien(existing, today)
@@ -481,10 +483,28 @@ def scale_build(today: date, etablissements: int = 100, usagers: int = 20_000) -
     )
     profil = Professionnel.objects.create(utilisateur=educateur, profession="educateur")
     profil.unites.set(unites_by_etab[etabs[1].pk][:2])
+    _bench_educateur_une_unite(organisme)
     _bench_second_factor()
     _scale_projets(organisme, today)
     _scale_quotidien(organisme, today)
     return organisme
+
+
+def _bench_educateur_une_unite(organisme: Organisme) -> None:
+    """`bench.educateur1`: an educator of the first of `bench.educateur`'s two units, whose
+    "ma journée" is that of one unit (issue 6's target), idempotent."""
+    educateur = Utilisateur.objects.filter(username="bench.educateur").first()
+    if educateur is None or Utilisateur.objects.filter(username="bench.educateur1").exists():
+        return
+    unite = educateur.professionnel.unites.order_by("nom", "pk").first()
+    user = Utilisateur.objects.create(
+        username="bench.educateur1",
+        organisme=organisme,
+        password=make_password(BENCH_PASSWORD),
+        first_name="Éducatrice",
+        last_name="Charge",
+    )
+    Professionnel.objects.create(utilisateur=user, profession="educateur").unites.set([unite])
 
 
 def _scale_quotidien(organisme: Organisme, today: date) -> None:

@@ -38,6 +38,7 @@ from .models import (
     MembreEquipe,
     Opposition,
     Profession,
+    Professionnel,
     RegleAcces,
     TypeCompte,
     Utilisateur,
@@ -130,10 +131,17 @@ def unites_visibles(user: AnyUser) -> QuerySet[Unite]:
         return Unite.objects.filter(etablissement__in=etablissements_visibles(user))
     if user.organisme_id is None:
         return Unite.objects.none()
+    # Two semi-joins rather than two outer joins and a DISTINCT: the same units, and a query
+    # PostgreSQL plans in a fraction of the time (it is nested in every scope check).
     return Unite.objects.filter(
-        Q(etablissement__professionnels__utilisateur=user) | Q(professionnels__utilisateur=user),
+        Q(etablissement__in=_etablissements_entiers(user).values("pk"))
+        | Q(
+            pk__in=Professionnel.unites.through.objects.filter(  # type: ignore[attr-defined]
+                professionnel__utilisateur=user
+            ).values("unite_id")
+        ),
         etablissement__organisme_id=user.organisme_id,
-    ).distinct()
+    )
 
 
 def _etablissements_entiers(user: Utilisateur) -> QuerySet[Etablissement]:

@@ -135,7 +135,9 @@ def test_bench_accounts_are_enrolled_with_the_bench_key(db):
         assert device.key == demo_data.BENCH_TOTP_SECRET
     TOTPDevice.objects.all().delete()
     demo_data.scale_build(datetime.date(2026, 6, 1), etablissements=2, usagers=10)
-    assert TOTPDevice.objects.filter(key=demo_data.BENCH_TOTP_SECRET).count() == 2
+    assert TOTPDevice.objects.filter(key=demo_data.BENCH_TOTP_SECRET).count() == len(
+        demo_data.BENCH_USERNAMES
+    )
 
 
 def test_bench_login_posts_the_password_then_the_current_code(db):
