@@ -106,6 +106,12 @@ def envoi_creer(
     only the newest version travels, replacing (RPLC) the last delivered one."""
     if target not in Cible.values:
         raise ValidationError({"cible": f"Destination inconnue : {target}."})
+    # The rule of the check constraint `envoi_destinataire_selon_cible`, here rather than
+    # by full_clean's query (one query fewer per document confided).
+    if target == Cible.MSS and not destinataire:
+        raise ValidationError({"destinataire": "Un envoi MSSanté demande une adresse."})
+    if target == Cible.DMP and destinataire:
+        raise ValidationError({"destinataire": "Un envoi au DMP n'a pas de destinataire."})
     empreinte = hashlib.sha256(document_bytes).hexdigest()
     with transaction.atomic():
         existant = (
@@ -149,7 +155,9 @@ def envoi_creer(
             # Optimistic: set back to NULL below if the broker refuses the message.
             mis_en_file_le=now,
         )
-        envoi.full_clean()
+        # Uniqueness was checked above under the lock, the constraint's rule at the top (the
+        # database enforces both anyway): no validation queries.
+        envoi.full_clean(validate_unique=False, validate_constraints=False)
         envoi.save()
         anciennes = (
             Envoi.objects.select_for_update()

@@ -29,6 +29,7 @@ from django.utils import timezone
 from dui.models import Etablissement, Unite
 from usagers.models import Sejour, Usager
 
+from . import cache_requete
 from .audit import audit_record, audit_refusal
 from .models import (
     AccesExceptionnel,
@@ -266,7 +267,16 @@ def usagers_visibles_liste(user: AnyUser, jour: date | None = None) -> QuerySet[
 # Usagers: categories
 # ---------------------------------------------------------------------------
 def matrix_row(user: Utilisateur) -> dict[str, frozenset[str]]:
-    """The profession's row of the matrix, with the organisme's adjustments."""
+    """The profession's row of the matrix, with the organisme's adjustments (read once per
+    request: a page asks for it for every check)."""
+    return dict(
+        cache_requete.memo(
+            ("matrix_row", user.organisme_id, user.profession), lambda: _matrix_row(user)
+        )
+    )
+
+
+def _matrix_row(user: Utilisateur) -> dict[str, frozenset[str]]:
     row = dict(DEFAULT_MATRIX.get(user.profession, {}))
     for regle in RegleAcces.objects.filter(  # type: ignore[misc]
         organisme_id=user.organisme_id, profession=user.profession
@@ -351,9 +361,21 @@ def categories_par_usager(
     }
 
 
+def usager_visible(user: AnyUser, usager_pk: int) -> bool:
+    """Is this usager in the user's scope (`usagers_visibles`)? A yes is kept for the rest of
+    the request: a page and the service it calls both ask."""
+    key = ("usager_visible", getattr(user, "pk", None), usager_pk)
+    if cache_requete.lire(key):
+        return True
+    visible = usagers_visibles(user).filter(pk=usager_pk).exists()
+    if visible:
+        cache_requete.retenir(key, True)
+    return visible
+
+
 def usager_can(user: AnyUser, usager: Usager, categorie: str, action: str) -> bool:
     """May the user do `action` on `categorie` of this usager's record?"""
-    if not usagers_visibles(user).filter(pk=usager.pk).exists():
+    if not usager_visible(user, usager.pk):
         return False
     return categorie in categories_permises(user, usager, action)
 
@@ -372,6 +394,8 @@ def usager_get(
         usager = usagers_visibles(user).get(pk=pk)
     except (Usager.DoesNotExist, ValueError, TypeError):
         usager = None
+    if usager is not None:
+        cache_requete.retenir(("usager_visible", user.pk, usager.pk), True)
     if usager is None or categorie not in categories_permises(user, usager, action):
         audit_refusal(
             acteur=user if isinstance(user, Utilisateur) else None,
@@ -406,6 +430,17 @@ def acces_exceptionnel_en_cours(user: AnyUser) -> QuerySet[AccesExceptionnel]:
         return AccesExceptionnel.objects.none()
     now = timezone.now()
     return AccesExceptionnel.objects.filter(utilisateur=user, debut__lte=now, fin__gt=now)
+
+
+def acces_exceptionnels_en_cours_liste(user: AnyUser) -> list[AccesExceptionnel]:
+    """The same accesses, with their usager, read once per request: the banner of every page
+    and the audit rows of the page (break-the-glass flag) both need them."""
+    if not isinstance(user, Utilisateur):
+        return []
+    return cache_requete.memo(
+        ("acces_exceptionnels", user.pk),
+        lambda: list(acces_exceptionnel_en_cours(user).select_related("usager")),
+    )
 
 
 def audit_can_read(user: AnyUser, usager: Usager) -> bool:

@@ -171,7 +171,7 @@ def audit_record_many(
     ids = sorted(set(usager_ids))
     if not ids:
         return 0
-    from .access import acces_exceptionnel_en_cours
+    from .access import acces_exceptionnels_en_cours_liste
 
     common: dict[str, Any] = {
         "horodatage": timezone.now(),
@@ -196,11 +196,7 @@ def audit_record_many(
     with transaction.atomic(savepoint=False):
         _lock_chain()
         previous = EvenementAudit.objects.order_by("-id").values_list("hash", flat=True).first()
-        glass = set(
-            acces_exceptionnel_en_cours(acteur)
-            .filter(usager_id__in=ids)
-            .values_list("usager_id", flat=True)
-        )
+        glass = {acces.usager_id for acces in acces_exceptionnels_en_cours_liste(acteur)}
         previous = previous or GENESIS
         rows: list[list[Any]] = []
         for usager_id in ids:
@@ -227,9 +223,9 @@ def audit_record_many(
 
 
 def _under_break_the_glass(acteur: Utilisateur, usager_pk: int) -> bool:
-    from .access import acces_exceptionnel_en_cours
+    from .access import acces_exceptionnels_en_cours_liste
 
-    return acces_exceptionnel_en_cours(acteur).filter(usager_id=usager_pk).exists()
+    return any(acces.usager_id == usager_pk for acces in acces_exceptionnels_en_cours_liste(acteur))
 
 
 def audit_refusal(

@@ -10,8 +10,4 @@ def acces_exceptionnels(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "acces_exceptionnels": list(
-            access.acces_exceptionnel_en_cours(user).select_related("usager")[:5]
-        )
-    }
+    return {"acces_exceptionnels": access.acces_exceptionnels_en_cours_liste(user)[:5]}

@@ -75,8 +75,27 @@ def test_unknown_target_is_refused(infirmier, usager_qualifie, publications):
 
 
 def test_mss_delivery_needs_a_recipient(infirmier, usager_qualifie, publications):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refus:
         creer_envoi(infirmier, usager_qualifie, target=Cible.MSS)
+    assert "destinataire" in refus.value.message_dict
+    assert not Envoi.objects.exists()
+
+
+def test_dmp_delivery_has_no_recipient(infirmier, usager_qualifie, publications):
+    set_id = nouvel_identifiant()
+    document, _ = cda_n1(set_id=set_id)
+    with pytest.raises(ValidationError) as refus:
+        services.envoi_creer(
+            acteur=infirmier,
+            usager=usager_qualifie,
+            document_bytes=document,
+            document_id=set_id,
+            version=1,
+            target=Cible.DMP,
+            destinataire="someone@example.mssante.fr",
+        )
+    assert "destinataire" in refus.value.message_dict
+    assert not Envoi.objects.exists()
 
 
 def test_broker_down_leaves_the_row_for_the_sweeper(

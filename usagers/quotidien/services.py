@@ -58,7 +58,7 @@ def _categorie_libelle(categorie: str) -> str:
 
 
 def _check_scope(acteur: Utilisateur, usager: Usager) -> None:
-    if not access.usagers_visibles(acteur).filter(pk=usager.pk).exists():
+    if not access.usager_visible(acteur, usager.pk):
         raise ValidationError(
             "Cette personne n'est pas dans votre périmètre : vous ne pouvez pas écrire dans "
             "son dossier."
@@ -142,7 +142,9 @@ def transmission_create(
         prestation_serafin=prestation_serafin,
         objectif=objectif,
     )
-    transmission.full_clean()
+    # The person and the author were just read (through the policy): no query to check they
+    # exist.
+    transmission.full_clean(exclude=["usager", "auteur"])
     with transaction.atomic():
         transmission.save(force_insert=True)
         audit_record(
