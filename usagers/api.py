@@ -26,7 +26,6 @@ from rest_framework.views import APIView
 
 from dui.models import ModeAccueil
 from securite import access
-from securite.audit import audit_record_many
 from securite.models import Action, Categorie
 
 from . import selectors, services
@@ -283,14 +282,7 @@ class UsagerListApi(APIView):
             unite_id=number("unite"),
             apres=number("apres"),
         )
-        # Each person listed is a reading of their record (four queries whatever the count).
-        audit_record_many(
-            acteur=user,
-            usager_ids=[usager.pk for usager in page.usagers],
-            objet_type="usagers.liste",
-            categorie=Categorie.ADMINISTRATIF,
-            request=request,
-        )
+        services.liste_tracer(user=user, page=page, request=request)
         return Response(_page_data(page))
 
     @extend_schema(

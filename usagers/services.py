@@ -908,6 +908,18 @@ def usager_fusionner(
     return conserve
 
 
+def liste_tracer(*, user: Utilisateur, page: UsagerPage, request: HttpRequest) -> None:
+    """Each person shown on a page of the list is a reading of their record (one INSERT
+    whatever the count)."""
+    audit_record_many(
+        acteur=user,
+        usager_ids=[usager.pk for usager in page.usagers],
+        objet_type="usagers.liste",
+        categorie=Categorie.ADMINISTRATIF,
+        request=request,
+    )
+
+
 def recherche_tracer(*, user: Utilisateur, page: UsagerPage, request: HttpRequest) -> None:
     """Trace a search: the act (criteria names only, never the terms) and a reading row per
     person found, in one transaction (one commit, one wait for the chain lock)."""

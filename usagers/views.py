@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dui.forms import add_service_errors
 from securite import access
-from securite.audit import audit_record, audit_record_many
+from securite.audit import audit_record
 from securite.models import Action, AuditAction, Categorie, Utilisateur
 
 from . import selectors, services
@@ -124,14 +124,7 @@ def usager_list(request: HttpRequest) -> HttpResponse:
         etablissement_id=filtres["etablissement_id"],
         unite_id=filtres["unite_id"],
     )
-    # Each person displayed is a reading of their record (four queries whatever the count).
-    audit_record_many(
-        acteur=user,
-        usager_ids=[usager.pk for usager in page.usagers],
-        objet_type="usagers.liste",
-        categorie=A,
-        request=request,
-    )
+    services.liste_tracer(user=user, page=page, request=request)
     return render(
         request,
         "usagers/usager_list.html",
