@@ -497,6 +497,8 @@ def _bench_educateur_une_unite(organisme: Organisme) -> None:
     if educateur is None or Utilisateur.objects.filter(username="bench.educateur1").exists():
         return
     unite = educateur.professionnel.unites.order_by("nom", "pk").first()
+    if unite is None:
+        return
     user = Utilisateur.objects.create(
         username="bench.educateur1",
         organisme=organisme,

@@ -181,7 +181,9 @@ def _sejours_dans_perimetre(user: Utilisateur) -> QuerySet[Sejour]:
         # Every unit of every establishment of the organisme: one join instead of two
         # subqueries, which lets PostgreSQL probe the stays of each listed person rather than
         # hash every stay of the organisme first.
-        return Sejour.objects.filter(etablissement__organisme_id=user.organisme_id)
+        return Sejour.objects.filter(
+            etablissement__organisme_id=user.organisme_id  # type: ignore[misc]
+        )
     return Sejour.objects.filter(
         Q(unite__in=unites_visibles(user))
         | Q(unite__isnull=True, etablissement__in=_etablissements_entiers(user))
@@ -242,7 +244,7 @@ def usagers_visibles(user: AnyUser, jour: date | None = None) -> QuerySet[Usager
         | Q(Exists(equipe.filter(usager=OuterRef("pk"))))
         | Q(Exists(bris_glace.filter(usager=OuterRef("pk"))))
     )
-    return Usager.objects.filter(in_scope, organisme_id=pro.organisme_id)
+    return Usager.objects.filter(in_scope, organisme_id=pro.organisme_id)  # type: ignore[misc]
 
 
 def usagers_visibles_liste(user: AnyUser, jour: date | None = None) -> QuerySet[Usager]:
@@ -260,7 +262,7 @@ def usagers_visibles_liste(user: AnyUser, jour: date | None = None) -> QuerySet[
     in_scope = Q(sejour)
     if nominatifs:
         in_scope |= Q(pk__in=sorted(nominatifs))
-    return Usager.objects.filter(in_scope, organisme_id=pro.organisme_id)
+    return Usager.objects.filter(in_scope, organisme_id=pro.organisme_id)  # type: ignore[misc]
 
 
 # ---------------------------------------------------------------------------

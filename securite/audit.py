@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.http import HttpRequest
@@ -187,10 +187,15 @@ def audit_record_many(
         "user_agent": (request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
         "motif": "",
     }
-    fields = {name: EvenementAudit._meta.get_field(name) for name in _MANY_COLUMNS}
+    fields = {
+        name: cast("models.Field[Any, Any]", EvenementAudit._meta.get_field(name))
+        for name in _MANY_COLUMNS
+    }
     prepared = [fields[name].get_db_prep_save(value, connection) for name, value in common.items()]
     table = connection.ops.quote_name(EvenementAudit._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in _MANY_COLUMNS)
+    columns = ", ".join(
+        connection.ops.quote_name(str(fields[name].column)) for name in _MANY_COLUMNS
+    )
     placeholders = "(" + ", ".join(["%s"] * len(_MANY_COLUMNS)) + ")"
     # No savepoint inside a caller's transaction: a failed audit row fails the whole of it.
     with transaction.atomic(savepoint=False):

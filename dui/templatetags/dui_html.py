@@ -11,6 +11,7 @@ from datetime import datetime
 from html import escape
 
 from django import template
+from django.db import models
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -48,12 +49,13 @@ def option_groups(
 
 
 @functools.cache
-def _choix(model: type, name: str) -> dict[object, str]:
-    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+def _choix(model: type[models.Model], name: str) -> dict[object, str]:
+    field = model._meta.get_field(name)
+    return {value: str(label) for value, label in getattr(field, "flatchoices", ())}
 
 
 @register.filter
-def libelle(obj: object, name: str) -> str:
+def libelle(obj: models.Model, name: str) -> str:
     """The label of a choice field, like `get_<name>_display`, from a dict built once per
     field (Django rebuilds the choices on every call: lists of notes call it hundreds of
     times)."""
