@@ -908,13 +908,19 @@ def usager_fusionner(
     return conserve
 
 
-def liste_tracer(*, user: Utilisateur, page: UsagerPage, request: HttpRequest) -> None:
-    """Each person shown on a page of the list is a reading of their record (one INSERT
-    whatever the count)."""
+def liste_tracer(
+    *,
+    user: Utilisateur,
+    page: UsagerPage,
+    request: HttpRequest,
+    objet_type: str = "usagers.liste",
+) -> None:
+    """Each person shown on a page of the list (or of search results) is a reading of their
+    record (one INSERT whatever the count)."""
     audit_record_many(
         acteur=user,
         usager_ids=[usager.pk for usager in page.usagers],
-        objet_type="usagers.liste",
+        objet_type=objet_type,
         categorie=Categorie.ADMINISTRATIF,
         request=request,
     )
@@ -931,10 +937,4 @@ def recherche_tracer(*, user: Utilisateur, page: UsagerPage, request: HttpReques
             champs=page.criteres,
             request=request,
         )
-        audit_record_many(
-            acteur=user,
-            usager_ids=[usager.pk for usager in page.usagers],
-            objet_type="usagers.recherche.resultat",
-            categorie=Categorie.ADMINISTRATIF,
-            request=request,
-        )
+        liste_tracer(user=user, page=page, request=request, objet_type="usagers.recherche.resultat")
