@@ -30,8 +30,8 @@ def _warm() -> None:
 
 _warm()
 
-# Garbage collection tuned for a web worker (measured on "ma journée", several hundred model
-# instances a page; docs/benchmarks.md):
+# Garbage collection tuned for a web worker (measured in-process on "ma journée", several
+# hundred model instances a page, with gc callbacks timing each collection):
 # - what is loaded by now lives as long as the process: frozen out of the collector's
 #   generations, it is no longer walked by each full collection (each one took 50 to 90 ms,
 #   the tail of the page's latency);
