@@ -125,7 +125,9 @@ def markdown(records: list[dict[str, Any]]) -> list[str]:
         "",
         "Mesuré par `bench/quotidien.py` : le client de test de Django, une requête après "
         "l'autre, sans HTTP ni file d'attente derrière d'autres requêtes (le temps de "
-        "l'application seule). Comptes `bench.educateur` (deux unités, seconde étape validée) "
+        "l'application seule) ; les pages lues sont demandées à tour de rôle, pour qu'elles "
+        "traversent les mêmes phases de la machine. Comptes `bench.educateur` (deux unités, "
+        "seconde étape validée) "
         "et `bench.educateur1` (la première des deux, pour « ma journée » d'une unité).",
         "",
         f"- **Notes** : {lignes:,} transmissions et observations en base".replace(",", " ")
@@ -220,19 +222,30 @@ def main() -> None:
     user = Utilisateur.objects.get(username="bench.educateur")
     client = client_verify(Client(), user)
 
-    def measure(name: str, call: Callable[[], Any], expected: int) -> dict[str, Any]:
-        response = call()  # warm-up: templates, caches
-        if response.status_code != expected:
-            sys.exit(f"{name} : réponse {response.status_code}, {expected} attendu.")
-        with CaptureQueriesContext(connection) as captured:
-            call()
-        queries = len(captured.captured_queries)
-        timings = []
+    def measure_together(
+        calls: dict[str, Callable[[], Any]], expected: int
+    ) -> list[dict[str, Any]]:
+        """The pages of `calls` in turn, one request each per round, REQUESTS rounds: the
+        machine's slow and fast phases (runs differ by 10 to 30 % here) fall on all of them
+        alike, so their figures, and the ratio of two timelines, compare."""
+        queries = {}
+        for name, call in calls.items():
+            response = call()  # warm-up: templates, caches
+            if response.status_code != expected:
+                sys.exit(f"{name} : réponse {response.status_code}, {expected} attendu.")
+            with CaptureQueriesContext(connection) as captured:
+                call()
+            queries[name] = len(captured.captured_queries)
+        timings: dict[str, list[float]] = {name: [] for name in calls}
         for _ in range(REQUESTS):
-            started = time.perf_counter()
-            call()
-            timings.append((time.perf_counter() - started) * 1000)
-        return _record(name, timings, queries)
+            for name, call in calls.items():
+                started = time.perf_counter()
+                call()
+                timings[name].append((time.perf_counter() - started) * 1000)
+        return [_record(name, timings[name], queries[name]) for name in calls]
+
+    def measure(name: str, call: Callable[[], Any], expected: int) -> dict[str, Any]:
+        return measure_together({name: call}, expected)[0]
 
     pages = {
         "quotidien_fil_10000_serveur": f"/quotidien/usagers/{LOURD}/",
@@ -240,9 +253,14 @@ def main() -> None:
         "quotidien_fil_ancien_serveur": f"/quotidien/usagers/{LOURD}/?apres={curseur_il_y_a(730)}",
         "quotidien_ma_journee_serveur": "/",
     }
-    records = [measure(name, lambda url=url: client.get(url), 200) for name, url in pages.items()]
     une_unite = client_verify(Client(), Utilisateur.objects.get(username="bench.educateur1"))
-    records.append(measure("quotidien_ma_journee_unite_serveur", lambda: une_unite.get("/"), 200))
+    records = measure_together(
+        {
+            **{name: (lambda url=url: client.get(url)) for name, url in pages.items()},
+            "quotidien_ma_journee_unite_serveur": lambda: une_unite.get("/"),
+        },
+        200,
+    )
     counter = iter(range(10**9))
     url = f"/quotidien/usagers/{ECRITURE}/transmissions/nouvelle/"
     records.append(
