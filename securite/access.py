@@ -257,8 +257,10 @@ def usagers_visibles_liste(user: AnyUser, jour: date | None = None) -> QuerySet[
     acces = _acces_usagers(user, jour)
     if acces is None:
         return Usager.objects.none()
-    pro, sejour, equipe, bris_glace = acces
-    nominatifs = set(equipe.union(bris_glace))
+    pro, sejour, equipe, _ = acces
+    # Break-the-glass accesses from the request's list (the page's audit rows and banner read
+    # it too), the care team from the database.
+    nominatifs = set(equipe) | {a.usager_id for a in acces_exceptionnels_en_cours_liste(pro)}
     in_scope = Q(sejour)
     if nominatifs:
         in_scope |= Q(pk__in=sorted(nominatifs))

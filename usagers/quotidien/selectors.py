@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from dui.models import Etablissement, ModeAccueil, Unite
+from dui.models import Etablissement, Unite
 from securite import access
 from securite.models import Action, Categorie, Utilisateur
 from usagers.models import Sejour, Usager
@@ -58,7 +58,6 @@ A_VENIR_JOURS = 14
 
 # Columns "ma journée" shows of a stay and its person, and the author's columns it never shows
 # (long lists: a person is loaded once per card, an author once per note).
-MODES_ACCUEIL = dict(ModeAccueil.choices)
 SEJOUR_CHAMPS = (
     "usager_id",
     "unite_id",
@@ -102,6 +101,31 @@ def _par_categories(
     )
 
 
+def _participations(debut: datetime, fin: datetime) -> QuerySet[Participant]:
+    """Participations in the events overlapping [debut, fin), oldest first, with their event.
+    Every category: an event the user may not read still shows as a busy slot."""
+    return (
+        Participant.objects.filter(
+            categorie__in=Categorie.values,
+            debut__gte=debut - EVENEMENT_DUREE_MAX,
+            debut__lt=fin,
+            evenement__fin__gt=debut,
+        )
+        .select_related("evenement")
+        .order_by("debut", "evenement_id")
+    )
+
+
+def _evenements_sans_participant(debut: datetime, fin: datetime) -> QuerySet[Evenement]:
+    """Events of a unit with nobody in particular (a unit outing), overlapping [debut, fin)."""
+    return Evenement.objects.filter(
+        debut__gte=debut - EVENEMENT_DUREE_MAX,
+        debut__lt=fin,
+        fin__gt=debut,
+        participants__isnull=True,
+    ).order_by("debut")
+
+
 # ---------------------------------------------------------------------------
 # Ma journée
 # ---------------------------------------------------------------------------
@@ -123,10 +147,6 @@ class Personne:
     def nom(self) -> str:
         """Displayed name, computed once: a person's card shows it three times."""
         return f"{self.usager.nom_affiche} {self.usager.prenom_affiche}"
-
-    @property
-    def mode_accueil_libelle(self) -> str:
-        return MODES_ACCUEIL[self.sejour.mode_accueil]
 
     @property
     def peut_ecrire(self) -> bool:
@@ -194,29 +214,14 @@ def ma_journee(*, user: Utilisateur, maintenant: datetime | None = None) -> MaJo
             presence.Ligne(row.periode, row.statut, row.motif_absence, row.is_absence_prevue)
         )
     evenements: dict[int, list[Evenement]] = defaultdict(list)
-    for participant in (
-        # Every category: an event the user may not read still shows as a busy slot.
-        Participant.objects.filter(
-            usager_id__in=ids,
-            categorie__in=Categorie.values,
-            debut__gte=debut - EVENEMENT_DUREE_MAX,
-            debut__lt=lendemain,
-            evenement__fin__gt=debut,
-        )
-        .select_related("evenement")
-        .order_by("debut", "evenement_id")
-    ):
+    for participant in _participations(debut, lendemain).filter(usager_id__in=ids):
         evenement = participant.evenement
         evenement.is_lisible = participant.categorie in lecture[participant.usager_id]  # type: ignore[attr-defined]
         evenements[participant.usager_id].append(evenement)
     evenements_unite: dict[int, list[Evenement]] = defaultdict(list)
-    for evenement in Evenement.objects.filter(
-        unite__in=[u.pk for u in unites],
-        debut__gte=debut - EVENEMENT_DUREE_MAX,
-        debut__lt=lendemain,
-        fin__gt=debut,
-        participants__isnull=True,
-    ).order_by("debut"):
+    for evenement in _evenements_sans_participant(debut, lendemain).filter(
+        unite__in=[u.pk for u in unites]
+    ):
         evenement.is_lisible = True  # type: ignore[attr-defined]
         evenements_unite[evenement.unite_id].append(evenement)  # type: ignore[index]
 
@@ -801,17 +806,7 @@ def agenda_usager(
         lecture = access.categories_permises(user, usager, Action.LIRE)
     debut, fin = _debut_jour(du), _debut_jour(au + timedelta(days=1))
     result = []
-    for participant in (
-        Participant.objects.filter(
-            usager=usager,
-            categorie__in=Categorie.values,
-            debut__gte=debut - EVENEMENT_DUREE_MAX,
-            debut__lt=fin,
-            evenement__fin__gt=debut,
-        )
-        .select_related("evenement")
-        .order_by("debut", "evenement_id")
-    ):
+    for participant in _participations(debut, fin).filter(usager=usager):
         evenement = participant.evenement
         evenement.is_lisible = participant.categorie in lecture  # type: ignore[attr-defined]
         result.append(evenement)
@@ -912,29 +907,13 @@ def semaine_unite(*, user: Utilisateur, unite: Unite, lundi: date) -> SemaineUni
             presence.Ligne(row.periode, row.statut, row.motif_absence, row.is_absence_prevue)
         )
     evenements: dict[tuple[int, date], list[Evenement]] = defaultdict(list)
-    for participant in (
-        Participant.objects.filter(
-            usager_id__in=ids,
-            categorie__in=Categorie.values,
-            debut__gte=debut - EVENEMENT_DUREE_MAX,
-            debut__lt=fin,
-            evenement__fin__gt=debut,
-        )
-        .select_related("evenement")
-        .order_by("debut")
-    ):
+    for participant in _participations(debut, fin).filter(usager_id__in=ids):
         evenement = participant.evenement
         evenement.is_lisible = participant.categorie in lecture[participant.usager_id]  # type: ignore[attr-defined]
         jour = timezone.localdate(participant.debut)
         evenements[(participant.usager_id, jour)].append(evenement)
     evenements_unite: dict[date, list[Evenement]] = defaultdict(list)
-    for evenement in Evenement.objects.filter(
-        unite=unite,
-        debut__gte=debut - EVENEMENT_DUREE_MAX,
-        debut__lt=fin,
-        fin__gt=debut,
-        participants__isnull=True,
-    ).order_by("debut"):
+    for evenement in _evenements_sans_participant(debut, fin).filter(unite=unite):
         evenement.is_lisible = True  # type: ignore[attr-defined]
         evenements_unite[timezone.localdate(evenement.debut)].append(evenement)
     lignes: dict[int, LigneSemaine] = {}
