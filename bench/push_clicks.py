@@ -25,7 +25,8 @@ def main() -> None:
 
     count, rate = int(sys.argv[1]), float(sys.argv[2])
     usager = Usager.objects.get(pk=int(sys.argv[3]))
-    acteur = Utilisateur.objects.get(pk=int(sys.argv[4]))
+    # As the web server loads the account of a request (securite UtilisateurBackend).
+    acteur = Utilisateur.objects.select_related("professionnel").get(pk=int(sys.argv[4]))
     documents = [cda_n1(set_id=nouvel_identifiant()) for _ in range(count)]
     created: dict[str, float] = {}
     start = time.time()

@@ -26,3 +26,29 @@ def connexions_verifier(sender: Any = None, **kwargs: Any) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@task_prerun.connect
+def cache_politique_ouvrir(sender: Any = None, **kwargs: Any) -> None:
+    """A task is one unit of work, like a request: the facts of the access policy it asks
+    for several times (the matrix row, the user's scope) are read once
+    (securite/cache_requete.py). Not for eager tasks: they share their caller's."""
+    request = getattr(sender, "request", None)
+    if request is not None and getattr(request, "is_eager", False):
+        return
+    from securite import cache_requete
+
+    _jetons[kwargs.get("task_id")] = cache_requete.ouvrir()
+
+
+@task_postrun.connect
+def cache_politique_fermer(sender: Any = None, **kwargs: Any) -> None:
+    jeton = _jetons.pop(kwargs.get("task_id"), None)
+    if jeton is not None:
+        from securite import cache_requete
+
+        cache_requete.fermer(jeton)
+
+
+# The cache token of each running task (prefork: one at a time per process).
+_jetons: dict[Any, Any] = {}

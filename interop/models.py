@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from securite.crypto import EncryptedTextField
+from securite.crypto import EncryptedBytesField
 
 
 class Cible(models.TextChoices):
@@ -63,8 +63,8 @@ class Envoi(models.Model):
     )
     titre = models.CharField("titre", max_length=200)
     type_code = models.CharField("type de document", max_length=64, blank=True)
-    # The exact bytes delivered, encrypted at rest (base64 of the CDA).
-    contenu = EncryptedTextField("contenu")
+    # The exact bytes delivered, encrypted at rest.
+    contenu = EncryptedBytesField("contenu")
     empreinte = models.CharField("empreinte SHA-256", max_length=64)
     taille = models.PositiveIntegerField("taille (octets)")
     categorie = models.CharField("catégorie d'information", max_length=20)

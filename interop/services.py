@@ -14,7 +14,6 @@ The guarantees, and where each one comes from:
   with the remote's message, in the administrators' queue.
 """
 
-import base64
 import datetime as dt
 import hashlib
 import logging
@@ -140,7 +139,7 @@ def envoi_creer(
             document_uid=document_uid or document_id,
             titre=(titre or "Document")[:200],
             type_code=type_code[:64],
-            contenu=base64.b64encode(document_bytes).decode(),
+            contenu=document_bytes,
             empreinte=empreinte,
             taille=len(document_bytes),
             categorie=categorie,
@@ -155,9 +154,14 @@ def envoi_creer(
             # Optimistic: set back to NULL below if the broker refuses the message.
             mis_en_file_le=now,
         )
-        # Uniqueness was checked above under the lock, the constraint's rule at the top (the
-        # database enforces both anyway): no validation queries.
-        envoi.full_clean(validate_unique=False, validate_constraints=False)
+        # Uniqueness was checked above under the lock, the constraint's rule at the top, and
+        # the person, establishment and author are rows in hand (the database enforces all of
+        # it anyway): no validation queries.
+        envoi.full_clean(
+            exclude=["usager", "etablissement", "cree_par"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         envoi.save()
         anciennes = (
             Envoi.objects.select_for_update()
@@ -263,7 +267,7 @@ def _livraison(envoi: Envoi, numero: int, remplace_entry_uuid: str = "") -> Livr
     return Livraison(
         envoi_id=envoi.pk,
         numero=numero,
-        document=base64.b64decode(envoi.contenu),
+        document=envoi.contenu,
         titre=envoi.titre,
         lot_uid=envoi.lot_uid,
         entry_uuid=f"urn:uuid:{envoi.entry_uuid}",

@@ -22,7 +22,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -174,19 +175,46 @@ def etablissement_can_manage(user: AnyUser) -> bool:
 # ---------------------------------------------------------------------------
 # Usagers: scope
 # ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Perimetre:
+    """Where a professional works, as ids: the establishments assigned as a whole (every
+    establishment of the organisme for a director) and every unit in scope (their own units
+    and the units of those establishments)."""
+
+    etablissements: tuple[int, ...]
+    unites: tuple[int, ...]
+
+
+def perimetre(user: Utilisateur) -> Perimetre:
+    """The user's scope as ids, read once per request (one small query). Every check of a
+    stay's scope compares with these lists instead of nesting the assignment tables in its
+    query: Django builds the nested form in ~6 ms and PostgreSQL plans it in ~3 ms, for each
+    check (measured)."""
+    key = ("perimetre", user.pk, user.organisme_id, user.profession, user.type_compte)
+    return cache_requete.memo(key, lambda: _perimetre(user))
+
+
+def _perimetre(user: Utilisateur) -> Perimetre:
+    entiers = _etablissements_entiers(user).annotate(sorte=Value("e")).order_by()
+    unites = unites_visibles(user).annotate(sorte=Value("u")).order_by()
+    lignes = list(  # one query
+        entiers.values_list("pk", "sorte").union(unites.values_list("pk", "sorte"), all=True)
+    )
+    return Perimetre(
+        tuple(sorted(pk for pk, sorte in lignes if sorte == "e")),
+        tuple(sorted(pk for pk, sorte in lignes if sorte == "u")),
+    )
+
+
 def _sejours_dans_perimetre(user: Utilisateur) -> QuerySet[Sejour]:
     """Stays in the user's units; a stay without a unit belongs to those who work in its
-    whole establishment."""
+    whole establishment (for a director: every stay of the organisme)."""
+    zone = perimetre(user)
     if _is_organisation_wide(user):
-        # Every unit of every establishment of the organisme: one join instead of two
-        # subqueries, which lets PostgreSQL probe the stays of each listed person rather than
-        # hash every stay of the organisme first.
-        return Sejour.objects.filter(
-            etablissement__organisme_id=user.organisme_id  # type: ignore[misc]
-        )
+        return Sejour.objects.filter(etablissement_id__in=zone.etablissements)
     return Sejour.objects.filter(
-        Q(unite__in=unites_visibles(user))
-        | Q(unite__isnull=True, etablissement__in=_etablissements_entiers(user))
+        Q(unite_id__in=zone.unites)
+        | Q(unite__isnull=True, etablissement_id__in=zone.etablissements)
     )
 
 
@@ -371,10 +399,65 @@ def usager_visible(user: AnyUser, usager_pk: int) -> bool:
     key = ("usager_visible", getattr(user, "pk", None), usager_pk)
     if cache_requete.lire(key):
         return True
-    visible = usagers_visibles(user).filter(pk=usager_pk).exists()
+    if connections[Usager.objects.db].vendor == "postgresql":
+        visible = _usager_visible_sql(user, usager_pk)
+    else:
+        visible = usagers_visibles(user).filter(pk=usager_pk).exists()
     if visible:
         cache_requete.retenir(key, True)
     return visible
+
+
+def _usager_visible_sql(user: AnyUser, usager_pk: int) -> bool:
+    """`usagers_visibles(user).filter(pk=usager_pk).exists()` written out in SQL: the same
+    three ways in (tests/securite/test_access_policy.py compares the two forms for every kind
+    of access). Django takes ~5 ms to build and compile the ORM form, asked on every page of
+    a person and before every document leaves; this one is a fraction of a millisecond."""
+    pro = professional(user)
+    if pro is None:
+        return False
+    if Action.LIRE not in matrix_row(pro).get(Categorie.ADMINISTRATIF, frozenset()):
+        return False
+    try:
+        usager_pk = int(usager_pk)
+    except (TypeError, ValueError):
+        return False
+    zone = perimetre(pro)
+    if _is_organisation_wide(pro):
+        sejour = "s.etablissement_id = ANY(%(etablissements)s)"
+    else:
+        sejour = (
+            "(s.unite_id = ANY(%(unites)s)"
+            " OR (s.unite_id IS NULL AND s.etablissement_id = ANY(%(etablissements)s)))"
+        )
+    sql = f"""
+        SELECT 1 FROM {Usager._meta.db_table} u
+        WHERE u.id = %(usager)s AND u.organisme_id = %(organisme)s AND (
+            EXISTS (
+                SELECT 1 FROM {Sejour._meta.db_table} s
+                WHERE s.usager_id = u.id AND {sejour}
+                AND (s.date_sortie IS NULL OR s.date_sortie >= %(jour)s))
+            OR EXISTS (
+                SELECT 1 FROM {MembreEquipe._meta.db_table} m
+                WHERE m.usager_id = u.id AND m.utilisateur_id = %(utilisateur)s
+                AND m.date_debut <= %(jour)s AND (m.date_fin IS NULL OR m.date_fin >= %(jour)s))
+            OR EXISTS (
+                SELECT 1 FROM {AccesExceptionnel._meta.db_table} a
+                WHERE a.usager_id = u.id AND a.utilisateur_id = %(utilisateur)s
+                AND a.debut <= %(maintenant)s AND a.fin > %(maintenant)s))
+    """  # noqa: S608 - table names from the models, values as parameters
+    params = {
+        "usager": usager_pk,
+        "organisme": pro.organisme_id,
+        "utilisateur": pro.pk,
+        "unites": list(zone.unites),
+        "etablissements": list(zone.etablissements),
+        "jour": timezone.localdate(),
+        "maintenant": timezone.now(),
+    }
+    with connections[Usager.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
 
 
 def usager_can(user: AnyUser, usager: Usager, categorie: str, action: str) -> bool:

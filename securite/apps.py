@@ -10,6 +10,7 @@ class SecuriteConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from dui.models import Etablissement, Unite
         from usagers.models import Sejour
 
         from . import cache_requete
@@ -20,7 +21,16 @@ class SecuriteConfig(AppConfig):
         def vider(**kwargs: Any) -> None:
             cache_requete.vider()
 
-        modeles = (AccesExceptionnel, MembreEquipe, Opposition, RegleAcces, Sejour, Professionnel)
+        modeles = (
+            AccesExceptionnel,
+            MembreEquipe,
+            Opposition,
+            RegleAcces,
+            Sejour,
+            Professionnel,
+            Etablissement,
+            Unite,
+        )
         for model in modeles:
             uid = f"cache-requete-{model.__name__}"
             post_save.connect(vider, sender=model, weak=False, dispatch_uid=uid)

@@ -1,14 +1,16 @@
 """A cache that lives for one HTTP request, for facts of the access policy a page asks for
 several times (the profession's row of the matrix, "this person is in my scope").
 
-`CacheRequeteMiddleware` opens it at the start of each request and drops it at the end;
-outside a request (services called by tests, Celery tasks, commands) there is none and every
-call computes afresh, so nothing can go stale there. A change to what the policy depends on
-(stays, care team, break-the-glass, objections, the matrix, assignments) during a request
+`CacheRequeteMiddleware` opens it at the start of each request and drops it at the end, and
+`ouvrir`/`fermer` do the same around each Celery task (dui/celery.py); elsewhere (services
+called by tests, commands) there is none and every call computes afresh, so nothing can go
+stale there. A change to what the policy depends on
+(stays, care team, break-the-glass, objections, the matrix, assignments, establishments and
+units) during a request
 empties it (signals connected in securite/apps.py)."""
 
 from collections.abc import Callable, Hashable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
@@ -48,13 +50,22 @@ def vider() -> None:
         cache.clear()
 
 
+def ouvrir() -> Token[dict[Hashable, Any] | None]:
+    """Open an empty cache for a unit of work (a Celery task); `fermer` with the token."""
+    return _cache.set({})
+
+
+def fermer(token: Token[dict[Hashable, Any] | None]) -> None:
+    _cache.reset(token)
+
+
 class CacheRequeteMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _cache.set({})
+        token = ouvrir()
         try:
             return self.get_response(request)
         finally:
-            _cache.reset(token)
+            fermer(token)

@@ -60,14 +60,14 @@ def keyring() -> tuple[dict[str, bytes], str]:
     return keys, active
 
 
-def encrypt(plaintext: str, *, context: str) -> str:
+def encrypt_bytes(plaintext: bytes, *, context: str) -> str:
     keys, active = keyring()
     nonce = os.urandom(12)
-    sealed = AESGCM(keys[active]).encrypt(nonce, plaintext.encode(), context.encode())
+    sealed = AESGCM(keys[active]).encrypt(nonce, plaintext, context.encode())
     return f"{PREFIX}{active}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
 
-def decrypt(stored: str, *, context: str) -> str:
+def decrypt_bytes(stored: str, *, context: str) -> bytes:
     if not stored.startswith(PREFIX):
         raise DecryptionError("valeur non chiffrée")
     kid, _, payload = stored[len(PREFIX) :].partition(":")
@@ -76,9 +76,17 @@ def decrypt(stored: str, *, context: str) -> str:
         raise DecryptionError(f"clé « {kid} » inconnue")
     raw = base64.urlsafe_b64decode(payload)
     try:
-        return AESGCM(keys[kid]).decrypt(raw[:12], raw[12:], context.encode()).decode()
+        return AESGCM(keys[kid]).decrypt(raw[:12], raw[12:], context.encode())
     except InvalidTag:
         raise DecryptionError("valeur altérée ou clé incorrecte") from None
+
+
+def encrypt(plaintext: str, *, context: str) -> str:
+    return encrypt_bytes(plaintext.encode(), context=context)
+
+
+def decrypt(stored: str, *, context: str) -> str:
+    return decrypt_bytes(stored, context=context).decode()
 
 
 def key_id(stored: str) -> str | None:
@@ -111,6 +119,31 @@ class EncryptedTextField(models.TextField):
         if lookup_name != "isnull":
             raise TypeError(f"Un champ chiffré ne se recherche pas ({lookup_name}).")
         return super().get_lookup(lookup_name)
+
+
+class EncryptedBytesField(EncryptedTextField):
+    """Bytes encrypted at rest (a document): stored like `EncryptedTextField` (same format,
+    same rotation), the plaintext being the bytes themselves rather than a text, so a
+    document is neither encoded to text before sealing nor decoded after opening."""
+
+    description = "Octets chiffrés (AES-256-GCM)"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> bytes | None:
+        if value is None or value == "":
+            return None if value is None else b""
+        return decrypt_bytes(value, context=self.context())
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            raise TypeError("Un champ d'octets chiffrés attend des octets, pas du texte.")
+        if not value:
+            return ""
+        return encrypt_bytes(bytes(value), context=self.context())
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], EncryptedTextField]]:

@@ -9,7 +9,14 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from .crypto import EncryptedTextField, decrypt, encrypt, encrypted_fields, key_id, keyring
+from .crypto import (
+    EncryptedTextField,
+    decrypt_bytes,
+    encrypt_bytes,
+    encrypted_fields,
+    key_id,
+    keyring,
+)
 
 
 def _rotation_flag(cursor: Any, *, on: bool) -> None:
@@ -50,7 +57,8 @@ def rotate_field(
             _rotation_flag(cursor, on=True)
             for pk, stored in rows:
                 if stored and key_id(stored) not in (None, active):
-                    fresh = encrypt(decrypt(stored, context=context), context=context)
+                    # As bytes: the same for a text (its UTF-8) and for a document.
+                    fresh = encrypt_bytes(decrypt_bytes(stored, context=context), context=context)
                     cursor.execute(
                         f"UPDATE {table} SET {column} = %s WHERE {pk_column} = %s "  # noqa: S608
                         f"AND {column} = %s",

@@ -318,3 +318,73 @@ def test_queue_management_is_for_administrators_and_directors(
     assert selectors.file_can_manage(directeur)
     assert not selectors.file_can_manage(infirmier)
     assert not selectors.file_can_manage(chef_service)
+
+
+def _stocke(envoi_id: int) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contenu FROM interop_envoi WHERE id = %s", [envoi_id])
+        return cursor.fetchone()[0]
+
+
+def test_the_document_is_kept_sealed_as_its_exact_bytes(infirmier, usager_qualifie, publications):
+    """The exact bytes confided come back (not a text of them), sealed at rest under the
+    active key, and a key rotation keeps them."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from securite.crypto import key_id
+
+    # Any bytes, not only UTF-8: a document is not a text.
+    document = b"\xff\xfe\x00PDF" + bytes(range(256)) * 40
+    with override_settings(DUI_ENCRYPTION_ACTIVE_KEY="t1"):
+        envoi = services.envoi_creer(
+            acteur=infirmier,
+            usager=usager_qualifie,
+            document_bytes=document,
+            document_id="2.25.77",
+            version=1,
+            target=Cible.DMP,
+        )
+    assert Envoi.objects.get(pk=envoi.pk).contenu == document
+    stocke = _stocke(envoi.pk)
+    assert key_id(stocke) == "t1"
+    assert b"PDF" not in stocke.encode() and len(stocke) < len(document) * 4 / 3 + 100
+    call_command("rotate_keys")
+    assert key_id(_stocke(envoi.pk)) == "t2"
+    with override_settings(DUI_ENCRYPTION_KEYS=settings.DUI_ENCRYPTION_KEYS.split(",")[1]):
+        assert Envoi.objects.get(pk=envoi.pk).contenu == document
+
+
+def test_the_migration_turns_sealed_base64_into_sealed_bytes(
+    infirmier, usager_qualifie, publications
+):
+    """Rows written before interop 0002 (a sealed base 64 text of the document) read as the
+    same document after it, and back again if it is reversed."""
+    import base64
+    import importlib
+
+    from django.db import connection
+
+    from securite.crypto import decrypt_bytes, encrypt_bytes
+
+    migration = importlib.import_module("interop.migrations.0002_contenu_octets")
+    envoi = creer_envoi(infirmier, usager_qualifie)
+    document = Envoi.objects.get(pk=envoi.pk).contenu
+    ancien = encrypt_bytes(base64.b64encode(document), context="interop_envoi.contenu")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE interop_envoi SET contenu = %s WHERE id = %s", [ancien, envoi.pk])
+
+    class Editeur:
+        pass
+
+    editeur = Editeur()
+    editeur.connection = connection
+    migration.vers_octets(None, editeur)
+    assert Envoi.objects.get(pk=envoi.pk).contenu == document
+    migration.vers_base64(None, editeur)
+    assert decrypt_bytes(_stocke(envoi.pk), context="interop_envoi.contenu") == (
+        base64.b64encode(document)
+    )

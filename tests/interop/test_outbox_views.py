@@ -73,7 +73,7 @@ def test_queue_actions_on_another_organisme_are_404(
         version=1,
         document_uid="2.25.1.1",
         titre="t",
-        contenu="",
+        contenu=b"",
         empreinte="0" * 64,
         taille=0,
         categorie="educatif",

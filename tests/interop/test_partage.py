@@ -3,7 +3,6 @@ N1 document's delivery in its own transaction, a new version replaces the previo
 (relatedDocument RPLC, same setId), and a plan that may not go leaves no delivery and says
 why."""
 
-import base64
 import datetime as dt
 
 import pytest
@@ -58,7 +57,7 @@ def _valider(referent, projet):  # type: ignore[no-untyped-def]
 
 
 def _cda(envoi: Envoi) -> bytes:
-    return base64.b64decode(Envoi.objects.get(pk=envoi.pk).contenu)
+    return Envoi.objects.get(pk=envoi.pk).contenu
 
 
 def _entete(document: bytes) -> dict[str, str]:

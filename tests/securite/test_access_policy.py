@@ -8,7 +8,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from securite import access
+from securite import access, cache_requete
 from securite.access import DEFAULT_MATRIX
 from securite.models import (
     AccesExceptionnel,
@@ -217,9 +217,19 @@ def test_refused_category_looks_like_an_absent_usager(world, resident, educateur
     assert access.usager_get(educateur, resident.pk, categorie=Categorie.EDUCATIF) == resident
 
 
-def test_policy_queries_are_bounded(world, resident, educateur, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+def test_policy_queries_are_bounded(world, resident, educateur, django_assert_num_queries):
+    # Outside a request: the matrix row (twice), the scope's ids, the person, the objections.
+    with django_assert_num_queries(5):
         access.usager_get(educateur, resident.pk, categorie=Categorie.EDUCATIF)
+    # Within a request (or a task) the matrix row and the scope are read once.
+    jeton = cache_requete.ouvrir()
+    try:
+        with django_assert_num_queries(4):
+            access.usager_get(educateur, resident.pk, categorie=Categorie.EDUCATIF)
+        with django_assert_num_queries(2):
+            access.usager_get(educateur, resident.pk, categorie=Categorie.EDUCATIF)
+    finally:
+        cache_requete.fermer(jeton)
 
 
 def test_list_form_of_the_scope_finds_exactly_the_same_people(
@@ -261,6 +271,12 @@ def test_list_form_of_the_scope_finds_exactly_the_same_people(
         un_par_un = set(access.usagers_visibles(user).values_list("pk", flat=True))
         en_liste = set(access.usagers_visibles_liste(user).values_list("pk", flat=True))
         assert un_par_un == en_liste, user
+        # The SQL form of the one-person check (`usager_visible`) agrees for each of them.
+        for usager in [*everyone, resident]:
+            assert access.usager_visible(user, usager.pk) == (usager.pk in un_par_un), (
+                user,
+                usager,
+            )
     visibles = set(access.usagers_visibles_liste(educateur).values_list("pk", flat=True))
     assert visibles & {u.pk for u in everyone} == {
         resident.pk,

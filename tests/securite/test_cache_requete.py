@@ -96,3 +96,51 @@ def test_scope_and_break_the_glass_follow_changes_within_the_request(world, educ
     seen_before, seen_during, flagged, seen_after = _in_request(scenario)
     assert (seen_before, seen_during, seen_after) == (False, True, False)
     assert flagged == [usager.pk]
+
+
+def test_the_scope_follows_assignments_and_new_units_within_the_request(world, educateur):
+    """The scope's ids are read once per request, and read again after a change of the
+    user's assignments or of the units of an establishment they work in as a whole."""
+    from dui.models import Unite
+
+    usager = SejourFactory(unite=world.unite_b).usager
+    pro = educateur.professionnel
+
+    def scenario():
+        seen = [access.usager_visible(educateur, usager.pk)]
+        pro.unites.add(world.unite_b)
+        seen.append(access.usager_visible(educateur, usager.pk))
+        pro.unites.remove(world.unite_a, world.unite_b)
+        pro.etablissements.add(world.ehpad)
+        nouvelle = Unite.objects.create(etablissement=world.ehpad, nom="Unité C")
+        seen.append(nouvelle.pk in access.perimetre(educateur).unites)
+        queries = _queries(lambda: access.perimetre(educateur))
+        return seen, queries
+
+    seen, queries = _in_request(scenario)
+    assert seen == [False, True, True]
+    assert queries == 0
+
+
+def test_a_celery_task_has_a_cache_of_its_own(world, educateur):
+    """Each task reads the policy facts once (like a request), and nothing is kept after it."""
+    from celery.signals import task_postrun, task_prerun
+
+    from dui import celery
+    from securite import cache_requete
+
+    receivers = [r() for _, r in task_prerun.receivers] + [r() for _, r in task_postrun.receivers]
+    assert celery.cache_politique_ouvrir in receivers
+    assert celery.cache_politique_fermer in receivers
+
+    class Tache:
+        request = None
+
+    celery.cache_politique_ouvrir(sender=Tache(), task_id="t1")
+    try:
+        assert _queries(lambda: access.matrix_row(educateur)) == 1
+        assert _queries(lambda: access.matrix_row(educateur)) == 0
+    finally:
+        celery.cache_politique_fermer(sender=Tache(), task_id="t1")
+    assert cache_requete.lire(("matrix_row", educateur.organisme_id, educateur.profession)) is None
+    assert _queries(lambda: access.matrix_row(educateur)) == 1
