@@ -209,9 +209,13 @@ def _perimetre(user: Utilisateur) -> Perimetre:
 def _sejours_dans_perimetre(user: Utilisateur) -> QuerySet[Sejour]:
     """Stays in the user's units; a stay without a unit belongs to those who work in its
     whole establishment (for a director: every stay of the organisme)."""
-    zone = perimetre(user)
     if _is_organisation_wide(user):
-        return Sejour.objects.filter(etablissement_id__in=zone.etablissements)
+        # Every establishment of the organisme: one join rather than hundreds of ids, which
+        # lets PostgreSQL probe the stays of each listed person.
+        return Sejour.objects.filter(
+            etablissement__organisme_id=user.organisme_id  # type: ignore[misc]
+        )
+    zone = perimetre(user)
     return Sejour.objects.filter(
         Q(unite_id__in=zone.unites)
         | Q(unite__isnull=True, etablissement_id__in=zone.etablissements)
@@ -422,10 +426,14 @@ def _usager_visible_sql(user: AnyUser, usager_pk: int) -> bool:
         usager_pk = int(usager_pk)
     except (TypeError, ValueError):
         return False
-    zone = perimetre(pro)
     if _is_organisation_wide(pro):
-        sejour = "s.etablissement_id = ANY(%(etablissements)s)"
+        zone = Perimetre((), ())
+        sejour = (
+            f"s.etablissement_id IN (SELECT e.id FROM {Etablissement._meta.db_table} e"  # noqa: S608
+            " WHERE e.organisme_id = %(organisme)s)"
+        )
     else:
+        zone = perimetre(pro)
         sejour = (
             "(s.unite_id = ANY(%(unites)s)"
             " OR (s.unite_id IS NULL AND s.etablissement_id = ANY(%(etablissements)s)))"

@@ -149,6 +149,16 @@ _MANY_COLUMNS = (
 _MANY_CHUNK = 500
 
 
+@dataclass(frozen=True)
+class ActeAudit:
+    """A row about no one in particular written ahead of the rows of `audit_record_many`, in
+    the same INSERT: a search (its criteria's names), then one reading per person found."""
+
+    objet_type: str
+    champs: Iterable[str] = ()
+    categorie: str = ""
+
+
 def audit_record_many(
     *,
     acteur: Utilisateur,
@@ -158,10 +168,11 @@ def audit_record_many(
     categorie: str = "",
     champs: Iterable[str] = (),
     request: HttpRequest | None = None,
+    acte: ActeAudit | None = None,
 ) -> int:
     """Append one audit row per usager (same content as `audit_record`), for a page that
     shows many people's records, under the chain lock, in four queries whatever the number
-    of usagers (up to 500).
+    of usagers (up to 500); `acte`, a row about the act itself, goes first.
 
     The rows differ only by usager, break-the-glass flag and hashes: the common columns are
     prepared once and the rows go in one multi-row INSERT, without model instances (building
@@ -169,7 +180,7 @@ def audit_record_many(
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action: {action}")
     ids = sorted(set(usager_ids))
-    if not ids:
+    if not ids and acte is None:
         return 0
     from .access import acces_exceptionnels_en_cours_liste
 
@@ -191,7 +202,11 @@ def audit_record_many(
         name: cast("models.Field[Any, Any]", EvenementAudit._meta.get_field(name))
         for name in _MANY_COLUMNS
     }
-    prepared = [fields[name].get_db_prep_save(value, connection) for name, value in common.items()]
+
+    def prepare(content: dict[str, Any]) -> list[Any]:
+        return [fields[name].get_db_prep_save(value, connection) for name, value in content.items()]
+
+    prepared = prepare(common)
     table = connection.ops.quote_name(EvenementAudit._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(str(fields[name].column)) for name in _MANY_COLUMNS
@@ -204,6 +219,18 @@ def audit_record_many(
         glass = {acces.usager_id for acces in acces_exceptionnels_en_cours_liste(acteur)}
         previous = previous or GENESIS
         rows: list[list[Any]] = []
+        if acte is not None:
+            content = {
+                **common,
+                "objet_type": acte.objet_type,
+                "categorie": acte.categorie,
+                "champs": sorted(acte.champs),
+            }
+            digest = _hash(
+                {**content, "usager": None, "is_bris_glace": False, "hash_precedent": previous}
+            )
+            rows.append([*prepare(content), None, False, previous, digest])
+            previous = digest
         for usager_id in ids:
             is_bris_glace = usager_id in glass
             digest = _hash(

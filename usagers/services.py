@@ -20,7 +20,7 @@ from django.utils import timezone
 from dui.models import CategorieEtablissement, Etablissement, Unite
 from interop.targets.insi.client import ResultatINSi
 from securite import access
-from securite.audit import audit_record, audit_record_many
+from securite.audit import ActeAudit, audit_record, audit_record_many
 from securite.models import Action, AuditAction, Categorie, EvenementAudit, Utilisateur
 
 from .identifiants import ins_name_form, matricule_ins_validate, normalise_text
@@ -914,6 +914,7 @@ def liste_tracer(
     page: UsagerPage,
     request: HttpRequest,
     objet_type: str = "usagers.liste",
+    acte: ActeAudit | None = None,
 ) -> None:
     """Each person shown on a page of the list (or of search results) is a reading of their
     record (one INSERT whatever the count)."""
@@ -923,18 +924,17 @@ def liste_tracer(
         objet_type=objet_type,
         categorie=Categorie.ADMINISTRATIF,
         request=request,
+        acte=acte,
     )
 
 
 def recherche_tracer(*, user: Utilisateur, page: UsagerPage, request: HttpRequest) -> None:
-    """Trace a search: the act (criteria names only, never the terms) and a reading row per
-    person found, in one transaction (one commit, one wait for the chain lock)."""
-    with transaction.atomic():
-        audit_record(
-            acteur=user,
-            action=AuditAction.LECTURE,
-            objet_type="usagers.recherche",
-            champs=page.criteres,
-            request=request,
-        )
-        liste_tracer(user=user, page=page, request=request, objet_type="usagers.recherche.resultat")
+    """Trace a search: the act (criteria names only, never the terms), then a reading row
+    per person found, in one INSERT (one wait for the chain lock, one commit)."""
+    liste_tracer(
+        user=user,
+        page=page,
+        request=request,
+        objet_type="usagers.recherche.resultat",
+        acte=ActeAudit(objet_type="usagers.recherche", champs=page.criteres),
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from securite.audit import (
     GENESIS,
+    ActeAudit,
     audit_purge,
     audit_record,
     audit_record_many,
@@ -197,6 +198,50 @@ def test_bulk_readings_in_several_statements_keep_every_column_and_the_chain(
         assert row.champs == ["date_naissance", "nom"]
         assert (row.adresse_ip, row.user_agent) == ("10.1.2.3", "Tablette")
         assert row.hash == row_hash(row)
+    assert list(audit_verify()) == []
+
+
+def test_an_act_row_goes_first_in_the_same_insert_and_chains(
+    world, chef_service, django_assert_num_queries
+):
+    """A search: the act (criteria names, no one in particular), then one reading per person
+    found, in one INSERT under one wait for the chain lock."""
+    usagers = [SejourFactory(unite=world.unite_a).usager for _ in range(3)]
+    audit_record(acteur=chef_service, action=AuditAction.LECTURE, objet_type="avant")
+    # Chain lock, previous hash, break-the-glass accesses, one INSERT.
+    with django_assert_num_queries(4):
+        count = audit_record_many(
+            acteur=chef_service,
+            usager_ids=[u.pk for u in usagers],
+            objet_type="usagers.recherche.resultat",
+            categorie="administratif",
+            acte=ActeAudit(objet_type="usagers.recherche", champs=("nom", "date_naissance")),
+        )
+    assert count == 4
+    acte, *lectures = EvenementAudit.objects.filter(objet_type__startswith="usagers.").order_by(
+        "id"
+    )
+    assert (acte.objet_type, acte.usager_id, acte.categorie, acte.champs, acte.is_bris_glace) == (
+        "usagers.recherche",
+        None,
+        "",
+        ["date_naissance", "nom"],
+        False,
+    )
+    assert [r.usager_id for r in lectures] == sorted(u.pk for u in usagers)
+    assert all(r.categorie == "administratif" and r.champs == [] for r in lectures)
+    assert acte.hash == row_hash(acte)
+    assert list(audit_verify()) == []
+    # A search that found no one still leaves its act.
+    assert (
+        audit_record_many(
+            acteur=chef_service,
+            usager_ids=[],
+            objet_type="usagers.recherche.resultat",
+            acte=ActeAudit(objet_type="usagers.recherche", champs=("nom",)),
+        )
+        == 1
+    )
     assert list(audit_verify()) == []
 
 
