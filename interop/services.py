@@ -417,8 +417,8 @@ def _enregistrer(envoi_id: int, tentative_id: int, appel: Appel) -> str:
     with transaction.atomic():
         envoi = Envoi.objects.select_for_update().defer("contenu").get(pk=envoi_id)
         # The attempt is only written under its delivery's lock (here and in _reserver): that
-        # lock covers it.
-        tentative = TentativeEnvoi.objects.get(pk=tentative_id)
+        # lock covers it; it is updated without being read.
+        tentative = TentativeEnvoi(pk=tentative_id, envoi_id=envoi_id)
         now = timezone.now()
         tentative.duree_ms = appel.duree_ms
         mine = envoi.tentative_en_cours_id == tentative.pk
@@ -475,7 +475,12 @@ def _enregistrer(envoi_id: int, tentative_id: int, appel: Appel) -> str:
                         seconds=delai_avant_essai(envoi.nb_tentatives)
                     )
                 fields += ["statut", "bail_expire_le", "derniere_erreur", "prochain_essai"]
-        tentative.save(update_fields=["duree_ms", "resultat", "code_reponse", "erreur"])
+        TentativeEnvoi.objects.filter(pk=tentative_id).update(
+            duree_ms=tentative.duree_ms,
+            resultat=tentative.resultat,
+            code_reponse=tentative.code_reponse,
+            erreur=tentative.erreur,
+        )
         envoi.save(update_fields=fields)
     return resultat
 

@@ -121,6 +121,29 @@ def test_search_costs_a_constant_number_of_queries(world, secretaire):
     assert len(few) == len(many)
 
 
+@pytest.mark.parametrize("seuil", [1000, 2])
+def test_frequent_and_rare_words_give_the_same_page_in_name_order(
+    world, secretaire, monkeypatch, seuil
+):
+    """Below `RECHERCHE_PAR_INDEX` matches the people are found by the trigram index and then
+    ordered, above it the page is read in name order: the same people, the same order, the
+    same scope either way."""
+    monkeypatch.setattr(selectors, "RECHERCHE_PAR_INDEX", seuil)
+    dehors = _person(world, "Durand", "Zoé", unite=world.unite_ime)
+    trouves = [
+        _person(world, "Durand", "Yves"),
+        _person(world, "Bernard", "Ana", nom_utilise="Durand"),
+        _person(world, "Durand", "Anne"),
+        _person(world, "Durandal", "Luc"),
+    ]
+    _person(world, "Martin", "Paul")
+    page = _search(secretaire, texte="durand")
+    assert dehors not in page
+    assert page == sorted(
+        trouves, key=lambda u: (u.nom_naissance, u.premier_prenom_naissance, u.pk)
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Lists
 # ---------------------------------------------------------------------------------------------
@@ -131,7 +154,9 @@ def test_list_present_left_and_by_unit(world, directeur):
     parti.membres_equipe.create(utilisateur=directeur, role="referent", date_debut=TODAY)
     page = selectors.usager_list(user=directeur, jour=TODAY)
     assert page.usagers == [present_a, present_b]
-    assert page.usagers[0].sejours_courants[0].unite == world.unite_a
+    assert page.usagers[0].sejours_courants == [
+        selectors.SejourCourant(world.ehpad.nom, world.unite_a.nom)
+    ]
     assert selectors.usager_list(user=directeur, jour=TODAY, unite_id=world.unite_b.pk).usagers == [
         present_b
     ]
@@ -143,6 +168,27 @@ def test_list_present_left_and_by_unit(world, directeur):
         ).usagers
         == []
     )
+
+
+def test_each_person_comes_with_every_current_stay_latest_first(world, directeur):
+    usager = _person(world, "Aaa", date_entree=TODAY - datetime.timedelta(days=90))
+    SejourFactory(
+        usager=usager,
+        etablissement=world.ime,
+        unite=None,
+        date_entree=TODAY - datetime.timedelta(days=5),
+    )
+    SejourFactory(
+        usager=usager,
+        unite=world.unite_b,
+        date_entree=TODAY - datetime.timedelta(days=200),
+        date_sortie=TODAY - datetime.timedelta(days=100),
+    )
+    (row,) = selectors.usager_list(user=directeur, jour=TODAY).usagers
+    assert row.sejours_courants == [
+        selectors.SejourCourant(world.ime.nom, ""),
+        selectors.SejourCourant(world.ehpad.nom, world.unite_a.nom),
+    ]
 
 
 def test_keyset_pages_follow_each_other_with_a_constant_number_of_queries(world, directeur):
