@@ -155,6 +155,13 @@ class CpuMeter:
         for pid, (component, seconds) in self.last.items():
             before = self.first.get(pid, (component, 0.0))[1]
             used[component] = used.get(component, 0.0) + seconds - before
+        # A backend that exited during the measure (the clicks' one, when they are done) is
+        # counted twice: by its own last reading, and in the postmaster's reaped children.
+        server = "postgresql (server, all databases)"
+        for pid, (component, seconds) in self.last.items():
+            if component == "postgresql" and not os.path.exists(f"/proc/{pid}"):
+                before = self.first.get(pid, (component, 0.0))[1]
+                used[server] = max(used.get(server, 0.0) - (seconds - before), 0.0)
         return used, self._machine() - self.machine_start
 
 
