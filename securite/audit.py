@@ -154,7 +154,7 @@ _MANY_CHUNK = 500
 @dataclass(frozen=True)
 class ActeAudit:
     """A row about no one in particular written ahead of the rows of `audit_record_many`, in
-    the same INSERT: a search (its criteria's names), then one reading per person found."""
+    the same statement: a search (its criteria's names), then one reading per person found."""
 
     objet_type: str
     champs: Iterable[str] = ()
@@ -176,9 +176,9 @@ def audit_record_many(
     shows many people's records, under the chain lock, in four queries whatever the number
     of usagers (up to 500); `acte`, a row about the act itself, goes first.
 
-    The rows differ only by usager, break-the-glass flag and hashes: the common columns are
-    prepared once and the rows go in one multi-row INSERT, without model instances (building
-    and saving 50 of them was a third of a list page's time)."""
+    The rows differ only by usager, break-the-glass flag and hashes: they are built as plain
+    values, without model instances (building and saving 50 of them was a third of a list
+    page's time), and written by one COPY on PostgreSQL (multi-row INSERTs elsewhere)."""
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action: {action}")
     ids = sorted(set(usager_ids))
