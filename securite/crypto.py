@@ -96,13 +96,23 @@ def key_id(stored: str) -> str | None:
     return stored[len(PREFIX) :].partition(":")[0]
 
 
-class EncryptedTextField(models.TextField):
-    """A TextField encrypted at rest. Not searchable: only `isnull` lookups are allowed."""
-
-    description = "Texte chiffré (AES-256-GCM)"
+class ChampChiffre(models.TextField):  # type: ignore[type-arg]
+    """A column sealed at rest (the text form above), bound to its table and column. Not
+    searchable: only `isnull` lookups are allowed."""
 
     def context(self) -> str:
         return f"{self.model._meta.db_table}.{self.column}"
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name != "isnull":
+            raise TypeError(f"Un champ chiffré ne se recherche pas ({lookup_name}).")
+        return super().get_lookup(lookup_name)
+
+
+class EncryptedTextField(ChampChiffre):
+    """A TextField encrypted at rest."""
+
+    description = "Texte chiffré (AES-256-GCM)"
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
         if value is None or value == "":
@@ -115,18 +125,16 @@ class EncryptedTextField(models.TextField):
             return value
         return encrypt(value, context=self.context())
 
-    def get_lookup(self, lookup_name: str) -> Any:
-        if lookup_name != "isnull":
-            raise TypeError(f"Un champ chiffré ne se recherche pas ({lookup_name}).")
-        return super().get_lookup(lookup_name)
 
-
-class EncryptedBytesField(EncryptedTextField):
+class EncryptedBytesField(ChampChiffre):
     """Bytes encrypted at rest (a document): stored like `EncryptedTextField` (same format,
     same rotation), the plaintext being the bytes themselves rather than a text, so a
     document is neither encoded to text before sealing nor decoded after opening."""
 
     description = "Octets chiffrés (AES-256-GCM)"
+    # For django-stubs: the model attribute is bytes (a text column underneath).
+    _pyi_private_set_type: bytes  # type: ignore[assignment]
+    _pyi_private_get_type: bytes  # type: ignore[assignment]
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> bytes | None:
         if value is None or value == "":
@@ -146,7 +154,7 @@ class EncryptedBytesField(EncryptedTextField):
         return encrypt_bytes(bytes(value), context=self.context())
 
 
-def encrypted_fields() -> list[tuple[type[models.Model], EncryptedTextField]]:
+def encrypted_fields() -> list[tuple[type[models.Model], ChampChiffre]]:
     """Every encrypted field of every installed model (for rotation and checks)."""
     from django.apps import apps
 
@@ -154,5 +162,5 @@ def encrypted_fields() -> list[tuple[type[models.Model], EncryptedTextField]]:
         (model, field)
         for model in apps.get_models()
         for field in model._meta.concrete_fields
-        if isinstance(field, EncryptedTextField)
+        if isinstance(field, ChampChiffre)
     ]

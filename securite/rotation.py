@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from .crypto import (
-    EncryptedTextField,
+    ChampChiffre,
     decrypt_bytes,
     encrypt_bytes,
     encrypted_fields,
@@ -27,9 +27,7 @@ def _rotation_flag(cursor: Any, *, on: bool) -> None:
         cursor.execute("SELECT set_config('dui.rotation_cles', %s, true)", ["on" if on else "off"])
 
 
-def rotate_field(
-    model: type[models.Model], field: EncryptedTextField, batch_size: int = 500
-) -> int:
+def rotate_field(model: type[models.Model], field: ChampChiffre, batch_size: int = 500) -> int:
     _, active = keyring()
     table = connection.ops.quote_name(model._meta.db_table)
     column = connection.ops.quote_name(str(field.column))

@@ -236,7 +236,7 @@ def usager_search(
     exact = queryset
     for mot in mots:
         exact = exact.filter(nom_recherche__contains=mot)
-    if mots and connection.vendor == "postgresql":
+    if mots and connection.vendor == "postgresql" and user.organisme_id is not None:
         # The people whose names hold the words, found through the trigram index, then put
         # in name order. In one query, PostgreSQL walks the name index until it has a page
         # of matches: every name before "Dubois" is read to find the Dubois (6 ms among
