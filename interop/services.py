@@ -21,7 +21,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -418,18 +418,17 @@ def _enregistrer(envoi_id: int, tentative_id: int, appel: Appel) -> str:
         envoi = Envoi.objects.select_for_update().defer("contenu").get(pk=envoi_id)
         # The attempt is only written under its delivery's lock (here and in _reserver): that
         # lock covers it; it is updated without being read.
-        tentative = TentativeEnvoi(pk=tentative_id, envoi_id=envoi_id)
+        issue: dict[str, Any] = {"duree_ms": appel.duree_ms}
         now = timezone.now()
-        tentative.duree_ms = appel.duree_ms
-        mine = envoi.tentative_en_cours_id == tentative.pk
+        mine = envoi.tentative_en_cours_id == tentative_id
         fields = ["modifie_le"]
         if appel.accuse is not None:
             accuse: Accuse = appel.accuse
-            tentative.resultat = (
+            issue["resultat"] = (
                 ResultatTentative.DEJA_RECU if accuse.deja_recu else ResultatTentative.SUCCES
             )
-            tentative.code_reponse = accuse.code[:100]
-            tentative.erreur = accuse.message if accuse.deja_recu else ""
+            issue["code_reponse"] = accuse.code[:100]
+            issue["erreur"] = accuse.message if accuse.deja_recu else ""
             # Delivered is delivered, whoever else is trying meanwhile.
             if not envoi.is_livre:
                 envoi.statut = (
@@ -449,9 +448,9 @@ def _enregistrer(envoi_id: int, tentative_id: int, appel: Appel) -> str:
             resultat = "livré"
         else:
             erreur: TransportError = appel.erreur  # type: ignore[assignment]
-            tentative.code_reponse = erreur.code[:100]
-            tentative.erreur = erreur.message
-            tentative.resultat = (
+            issue["code_reponse"] = erreur.code[:100]
+            issue["erreur"] = erreur.message
+            issue["resultat"] = (
                 ResultatTentative.ECHEC_DEFINITIF
                 if erreur.permanent
                 else ResultatTentative.ECHEC_TEMPORAIRE
@@ -475,12 +474,7 @@ def _enregistrer(envoi_id: int, tentative_id: int, appel: Appel) -> str:
                         seconds=delai_avant_essai(envoi.nb_tentatives)
                     )
                 fields += ["statut", "bail_expire_le", "derniere_erreur", "prochain_essai"]
-        TentativeEnvoi.objects.filter(pk=tentative_id).update(
-            duree_ms=tentative.duree_ms,
-            resultat=tentative.resultat,
-            code_reponse=tentative.code_reponse,
-            erreur=tentative.erreur,
-        )
+        TentativeEnvoi.objects.filter(pk=tentative_id).update(**issue)
         envoi.save(update_fields=fields)
     return resultat
 

@@ -234,16 +234,25 @@ def sejours_en_cours_visibles(user: AnyUser, jour: date) -> QuerySet[Sejour]:
     )
 
 
+def _lecteur_de_dossiers(user: AnyUser) -> Utilisateur | None:
+    """The professional account if its profession may open records at all (administrative
+    reading in its row of the matrix), else None."""
+    pro = professional(user)
+    if pro is None:
+        return None
+    if Action.LIRE not in matrix_row(pro).get(Categorie.ADMINISTRATIF, frozenset()):
+        return None
+    return pro
+
+
 def _acces_usagers(
     user: AnyUser, jour: date | None
 ) -> tuple[Utilisateur, Exists, QuerySet[Any], QuerySet[Any]] | None:
     """The three ways to reach a usager: a current or upcoming stay in the user's scope (as
     an EXISTS on the usager row), a care-team membership in force, a break-the-glass access
     in progress (as querysets of usager ids). None when the user may open no record."""
-    pro = professional(user)
+    pro = _lecteur_de_dossiers(user)
     if pro is None:
-        return None
-    if Action.LIRE not in matrix_row(pro).get(Categorie.ADMINISTRATIF, frozenset()):
         return None
     jour = jour or timezone.localdate()
     now = timezone.now()
@@ -417,17 +426,15 @@ def _usager_visible_sql(user: AnyUser, usager_pk: int) -> bool:
     three ways in (tests/securite/test_access_policy.py compares the two forms for every kind
     of access). Django takes ~5 ms to build and compile the ORM form, asked on every page of
     a person and before every document leaves; this one is a fraction of a millisecond."""
-    pro = professional(user)
+    pro = _lecteur_de_dossiers(user)
     if pro is None:
-        return False
-    if Action.LIRE not in matrix_row(pro).get(Categorie.ADMINISTRATIF, frozenset()):
         return False
     try:
         usager_pk = int(usager_pk)
     except (TypeError, ValueError):
         return False
     if _is_organisation_wide(pro):
-        zone = Perimetre((), ())
+        zone = Perimetre((), ())  # the stays are reached through the organisme instead
         sejour = (
             f"s.etablissement_id IN (SELECT e.id FROM {Etablissement._meta.db_table} e"  # noqa: S608
             " WHERE e.organisme_id = %(organisme)s)"

@@ -128,7 +128,7 @@ def audit_record(
     return row
 
 
-# Columns of a row written by `audit_record_many`, in the order of its INSERT.
+# Columns of a row written by `audit_record_many`, in the order of its COPY or INSERT.
 _MANY_COLUMNS = (
     "horodatage",
     "acteur",
@@ -174,7 +174,7 @@ def audit_record_many(
 ) -> int:
     """Append one audit row per usager (same content as `audit_record`), for a page that
     shows many people's records, under the chain lock, in four queries whatever the number
-    of usagers (up to 500); `acte`, a row about the act itself, goes first.
+    of usagers; `acte`, a row about the act itself, goes first.
 
     The rows differ only by usager, break-the-glass flag and hashes: they are built as plain
     values, without model instances (building and saving 50 of them was a third of a list
@@ -204,7 +204,6 @@ def audit_record_many(
         name: cast("models.Field[Any, Any]", EvenementAudit._meta.get_field(name))
         for name in _MANY_COLUMNS
     }
-
     table = connection.ops.quote_name(EvenementAudit._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(str(fields[name].column)) for name in _MANY_COLUMNS

@@ -917,7 +917,7 @@ def liste_tracer(
     acte: ActeAudit | None = None,
 ) -> None:
     """Each person shown on a page of the list (or of search results) is a reading of their
-    record (one INSERT whatever the count)."""
+    record (one statement whatever the count)."""
     audit_record_many(
         acteur=user,
         usager_ids=[usager.pk for usager in page.usagers],
@@ -930,7 +930,7 @@ def liste_tracer(
 
 def recherche_tracer(*, user: Utilisateur, page: UsagerPage, request: HttpRequest) -> None:
     """Trace a search: the act (criteria names only, never the terms), then a reading row
-    per person found, in one INSERT (one wait for the chain lock, one commit)."""
+    per person found, in one statement (one wait for the chain lock, one commit)."""
     liste_tracer(
         user=user,
         page=page,

@@ -112,14 +112,16 @@ def test_the_scope_follows_assignments_and_new_units_within_the_request(world, e
         seen.append(access.usager_visible(educateur, usager.pk))
         pro.unites.remove(world.unite_a, world.unite_b)
         pro.etablissements.add(world.ehpad)
+        avant = set(access.perimetre(educateur).unites)  # read, and kept for the request
+        kept = _queries(lambda: access.perimetre(educateur))
         nouvelle = Unite.objects.create(etablissement=world.ehpad, nom="Unité C")
         seen.append(nouvelle.pk in access.perimetre(educateur).unites)
-        queries = _queries(lambda: access.perimetre(educateur))
-        return seen, queries
+        return seen, avant, kept
 
-    seen, queries = _in_request(scenario)
+    seen, avant, kept = _in_request(scenario)
     assert seen == [False, True, True]
-    assert queries == 0
+    assert avant == {world.unite_a.pk, world.unite_b.pk}
+    assert kept == 0
 
 
 def test_a_celery_task_has_a_cache_of_its_own(world, educateur):
